@@ -1,0 +1,1 @@
+"""МЦУ-бот: the municipal control centre's incident workflow in Telegram."""

@@ -1,0 +1,54 @@
+"""Entry point: `python -m bot` runs the bot; `python -m bot directory …` manages people."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import setup_logging
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="МЦУ-бот")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="запустить бота (по умолчанию)")
+    directory = commands.add_parser("directory", help="справочник организаций и сотрудников")
+    actions = directory.add_subparsers(dest="action", required=True)
+    imp = actions.add_parser("import", help="загрузить справочник из CSV (всё или ничего)")
+    imp.add_argument("file", type=Path)
+    exp = actions.add_parser("export", help="выгрузить справочник в CSV")
+    exp.add_argument("file", type=Path, nargs="?", help="файл (по умолчанию — на экран)")
+    return parser.parse_args(argv)
+
+
+async def run_bot(settings: Settings) -> None:
+    from bot.app import create_app
+
+    app = await create_app(settings)
+    try:
+        await app.run_polling()
+    finally:
+        await app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.bot_token.get_secret_value())
+    if args.command == "directory":
+        from bot.cli import run_directory
+
+        return run_directory(settings, args.action, args.file)
+    asyncio.run(run_bot(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

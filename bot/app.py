@@ -1,0 +1,86 @@
+"""Builds the bot from settings. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.commands import set_all_commands
+from bot.config import Settings
+from bot.handlers import get_routers
+from bot.middlewares import ActorMiddleware
+from bot.notifier import Notifier
+from bot.services.directory import Directory
+from bot.services.workflow import Workflow
+from bot.texts import Texts
+from storage.db import Database
+from storage.fsm import SQLiteStorage
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.bot_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    bot: Bot
+    dispatcher: Dispatcher
+    texts: Texts
+    workflow: Workflow
+    directory: Directory
+
+    async def run_polling(self, *, handle_signals: bool = True) -> None:
+        people = [
+            (p.telegram_id, p.role) for p in await self.directory.bound_people() if p.telegram_id
+        ]
+        await set_all_commands(self.bot, self.texts, self.settings.coordinator_ids, people)
+        # Updates are handled one by one, so the next getUpdates (which confirms the batch
+        # to Telegram) is only asked for after the handlers have committed.
+        await self.dispatcher.start_polling(
+            self.bot,
+            handle_as_tasks=False,
+            handle_signals=handle_signals,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+            close_bot_session=False,
+        )
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.db.close()
+
+
+async def create_app(settings: Settings) -> App:
+    db = await Database.open(settings.database_path)
+    texts = Texts(settings.tz)
+    bot = create_bot(settings)
+    workflow = Workflow(db, settings.coordinator_ids)
+    directory = Directory(db)
+    notifier = Notifier(bot, db, workflow, texts, sorted(settings.coordinator_ids))
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db),
+        settings=settings,
+        texts=texts,
+        workflow=workflow,
+        directory=directory,
+        notifier=notifier,
+    )
+    dispatcher.update.outer_middleware(ActorMiddleware(workflow))
+    dispatcher.include_routers(*get_routers())
+    return App(settings, db, bot, dispatcher, texts, workflow, directory)

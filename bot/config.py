@@ -1,0 +1,102 @@
+"""Typed settings read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+# Russian descriptions of what each setting must be, shown when start-up fails.
+SETTING_HINTS = {
+    "BOT_TOKEN": "токен бота от @BotFather вида 123456789:AA…",
+    "TIMEZONE": "часовой пояс муниципалитета, например Asia/Yekaterinburg",
+    "COORDINATOR_IDS": "Telegram id координаторов через запятую, например 123456,789012",
+    "BOT_API_URL": "адрес собственного сервера Bot API, например http://localhost:8081",
+    "DATABASE_PATH": "путь к файлу базы SQLite",
+    "BOT_USERNAME": "имя бота без @ (необязательно)",
+    "LOG_LEVEL": "DEBUG, INFO, WARNING или ERROR",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    timezone: str
+    coordinator_ids: Annotated[frozenset[int], NoDecode]
+    bot_api_url: str | None = None
+    bot_username: str | None = None
+    database_path: Path = Path("data/mcu-bot.sqlite3")
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_RE.match(value.get_secret_value().strip()):
+            # The message must not echo the value: it is a secret.
+            raise ValueError("malformed token")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown timezone") from exc
+        return value
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> frozenset[int]:
+        if isinstance(value, int):
+            return frozenset({value})
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not parts or not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("not a list of ids")
+            return frozenset(int(p) for p in parts)
+        if isinstance(value, list | set | frozenset | tuple):
+            return frozenset(int(v) for v in value)
+        raise ValueError("not a list of ids")
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("not an http(s) URL")
+        return value.strip().rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SettingsError(Exception):
+    """Start-up configuration problem, already worded for the administrator."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """Name each bad setting without ever echoing its value (the token is a secret)."""
+    lines = ["Ошибка в настройках (.env или переменные окружения):"]
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error["loc"] else "?"
+        problem = "не задан" if error["type"] == "missing" else "задан неверно"
+        hint = SETTING_HINTS.get(name, "")
+        lines.append(f"  {name}: {problem}" + (f" — нужен {hint}" if hint else ""))
+    return "\n".join(lines)

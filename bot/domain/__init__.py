@@ -1,0 +1,1 @@
+"""Business rules: incident states, transitions, permissions, terms. No aiogram, no SQL."""

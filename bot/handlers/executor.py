@@ -1,0 +1,299 @@
+"""The executor's side: accept, decline with a reason, write a draft, attach evidence, send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.workflow import Action, Actor
+from bot.filters import IsExecutor
+from bot.handlers.intake import media_of
+from bot.handlers.states import Input
+from bot.keyboards import incident as kb
+from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb
+from bot.notifier import Notifier
+from bot.services.workflow import Refused, Workflow
+from bot.texts import Texts
+from storage import incidents as repo
+from storage.records import Draft
+
+router = Router(name="executor")
+
+
+class ReplyToCard(Filter):
+    """A text reply to an incident card: injects `incident_id`."""
+
+    async def __call__(self, message: Message, workflow: Workflow) -> bool | dict[str, Any]:
+        reply = message.reply_to_message
+        if reply is None or not (message.text or message.caption):
+            return False
+        async with workflow.db.read() as conn:
+            card = await repo.card_at(conn, message.chat.id, reply.message_id)
+        if card is None or card.audience != "executor":
+            return False
+        return {"incident_id": card.incident_id}
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ACCEPT))
+async def accept(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    await workflow.accept(actor, callback_data.incident)
+    await query.answer(texts.alert("accepted"))
+    await notifier.refresh(callback_data.incident)
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.DECLINE))
+async def ask_decline_reason(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.DECLINE, callback_data.incident)
+    await state.set_state(Input.decline_reason)
+    await state.set_data({"incident": callback_data.incident})
+    await query.answer(texts.alert("write_reason"))
+    if query.message:
+        await query.message.answer(
+            texts.message("decline_prompt", incident_id=callback_data.incident)
+        )
+
+
+@router.message(Input.decline_reason, F.text, IsExecutor())
+async def decline(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    incident_id = int((await state.get_data())["incident"])
+    reason = (message.text or "").strip()
+    if reason.startswith("/"):
+        await message.answer(texts.message("reason_needed"))
+        return
+    await state.clear()
+    assignment = await workflow.decline(actor, incident_id, reason)
+    await notifier.refresh(incident_id)
+    view = await workflow.view(incident_id)
+    assert view is not None
+    await notifier.to_coordinators(
+        texts.message(
+            "declined_to_coordinator",
+            incident_id=incident_id,
+            organisation=assignment.organisation,
+            person=actor.name,
+            reason=reason,
+        ),
+        await notifier.coordinator_markup(view),
+        incident_id=incident_id,
+    )
+    await message.answer(texts.alert("ok"), parse_mode=None)
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ANSWER))
+async def ask_answer(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.WRITE, callback_data.incident)
+    await state.set_state(Input.answer_text)
+    await state.set_data({"incident": callback_data.incident})
+    await query.answer()
+    if query.message:
+        await query.message.answer(
+            texts.message("answer_prompt", incident_id=callback_data.incident)
+        )
+
+
+@router.callback_query(DraftCb.filter(F.act == DraftAct.EDIT))
+async def ask_new_text(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    draft = await workflow.draft(callback_data.draft)
+    if draft is None:
+        await query.answer(texts.alert("not_found"), show_alert=True)
+        return
+    await ask_answer(
+        query,
+        IncidentCb(act=IncidentAct.ANSWER, incident=draft.incident_id),
+        actor,
+        workflow,
+        state,
+        texts,
+    )
+
+
+async def _store_text(
+    message: Message,
+    incident_id: int,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+) -> None:
+    """Text (or a caption) becomes the draft; media sent along with it becomes evidence."""
+    draft = await workflow.write(actor, incident_id, message.text or message.caption or "")
+    media = media_of(message)
+    if media:
+        draft = await workflow.attach(actor, incident_id, *media, message.media_group_id)
+    await notifier.refresh(incident_id)
+    count = len(await workflow.draft_attachments(draft))
+    await notifier.send_draft(message.chat.id, draft, "draft", count, reply_to=message.message_id)
+
+
+@router.message(Input.answer_text, IsExecutor())
+async def answer_text(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    text = message.text or message.caption or ""
+    if not text.strip() or text.startswith("/"):
+        await message.answer(texts.message("need_text"))
+        return
+    incident_id = int((await state.get_data())["incident"])
+    await state.clear()
+    await _store_text(message, incident_id, actor, workflow, notifier)
+
+
+@router.message(ReplyToCard(), IsExecutor())
+async def answer_by_reply(
+    message: Message,
+    incident_id: int,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+) -> None:
+    await _store_text(message, incident_id, actor, workflow, notifier)
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ATTACH))
+async def ask_attachments(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.ATTACH, callback_data.incident)
+    await state.set_state(Input.attachments)
+    await state.set_data({"incident": callback_data.incident, "groups": []})
+    await query.answer()
+    if query.message:
+        await query.message.answer(
+            texts.message("attach_prompt", incident_id=callback_data.incident)
+        )
+
+
+@router.message(Input.attachments, F.photo | F.video | F.document, IsExecutor())
+async def attachment(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    data = await state.get_data()
+    incident_id = int(data["incident"])
+    media = media_of(message)
+    assert media is not None
+    draft = await workflow.attach(actor, incident_id, *media, message.media_group_id)
+    # One acknowledgement per album, not one per photo in it.
+    group = message.media_group_id
+    if group and group in data.get("groups", []):
+        return
+    if group:
+        await state.update_data(groups=[*data.get("groups", []), group])
+    await notifier.refresh(incident_id)
+    await message.reply(
+        texts.message("attached", incident_id=incident_id),
+        reply_markup=kb.attach_done(texts, draft.id),
+    )
+
+
+@router.message(Input.attachments, IsExecutor())
+async def not_an_attachment(message: Message, texts: Texts) -> None:
+    await message.answer(texts.message("need_media"))
+
+
+@router.callback_query(DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
+async def attachments_done(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    draft = await _own_draft(callback_data.draft, actor, workflow)
+    await state.clear()
+    await query.answer()
+    if query.message:
+        count = len(await workflow.draft_attachments(draft))
+        await notifier.send_draft(query.message.chat.id, draft, "draft", count)
+
+
+async def _own_draft(draft_id: int, actor: Actor, workflow: Workflow) -> Draft:
+    """The draft, if the actor may still edit it (Refused otherwise)."""
+    draft = await workflow.draft(draft_id)
+    if draft is None:
+        raise Refused("not_found")
+    await workflow.require(actor, Action.WRITE, draft.incident_id)
+    return draft
+
+
+@router.callback_query(DraftCb.filter(F.act == DraftAct.KIND))
+async def choose_kind(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    draft = await workflow.set_kind(actor, callback_data.draft, callback_data.kind)
+    await query.answer(texts.alert("kind_set", kind=draft.kind))
+    await notifier.refresh(draft.incident_id)
+
+
+@router.callback_query(DraftCb.filter(F.act == DraftAct.SUBMIT))
+async def submit(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    draft = await workflow.submit(actor, callback_data.draft)
+    await query.answer(texts.alert("submitted"))
+    await notifier.refresh(draft.incident_id)
+    await notifier.send_draft_to_coordinators(draft)

@@ -1,0 +1,26 @@
+"""Last resort: whatever no other handler took. Says what to do instead; never stays silent
+in a private chat. In groups it stays quiet: colleagues talk there."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.workflow import Actor
+from bot.texts import Texts
+
+router = Router(name="fallback")
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery, texts: Texts) -> None:
+    # Forged or outdated callback data that no CallbackData filter could parse.
+    await query.answer(texts.alert("bad_button"), show_alert=True)
+
+
+@router.message(F.chat.type == "private")
+async def anything_else(message: Message, actor: Actor, texts: Texts) -> None:
+    if not actor.known:
+        await message.answer(texts.message("unknown_person"))
+    else:
+        await message.answer(texts.message("not_a_coordinator_text"))

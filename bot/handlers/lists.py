@@ -1,0 +1,67 @@
+"""/my, /open and /incident N."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.domain.workflow import Actor
+from bot.filters import IsCoordinator, IsExecutor
+from bot.notifier import Notifier
+from bot.services.workflow import Workflow
+from bot.texts import Texts, split_lines
+
+router = Router(name="lists")
+
+
+async def _send_lines(message: Message, html: str) -> None:
+    for chunk in split_lines(html):
+        await message.answer(chunk)
+
+
+@router.message(Command("my"), IsExecutor())
+async def my_incidents(message: Message, actor: Actor, workflow: Workflow, texts: Texts) -> None:
+    views = await workflow.open_incidents(actor.organisation_id)
+    await _send_lines(
+        message,
+        texts.message("open_list", items=views, title="Открытые инциденты вашей организации"),
+    )
+
+
+@router.message(Command("open"), IsCoordinator())
+async def all_open(message: Message, workflow: Workflow, texts: Texts) -> None:
+    views = await workflow.open_incidents()
+    await _send_lines(
+        message, texts.message("open_list", items=views, title="Все открытые инциденты")
+    )
+
+
+@router.message(Command("incident"))
+async def one_incident(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    arg = (command.args or "").strip().lstrip("№#")
+    if not arg.isdigit():
+        await message.answer(texts.message("incident_usage"))
+        return
+    view = await workflow.viewable(actor, int(arg))
+    audience = "coordinator" if actor.is_coordinator else "executor"
+    if view.source_media:
+        await notifier.send_media(message.chat.id, view.source_media)
+    if audience == "executor" and actor.organisation_id not in view.active_organisations:
+        audience = "view"  # a supervisor, the Head, or an organisation no longer on it
+    if audience == "view":
+        await message.answer(notifier.card_text(view))
+    else:
+        await notifier.send_card(message.chat.id, view, audience, actor.organisation_id)
+    if notifier.render_card(view)[1]:
+        await message.answer(texts.message("full_text", text=view.incident.source_text))
+    await _send_lines(
+        message, texts.render("history.html.j2", incident_id=view.incident.id, events=view.events)
+    )

@@ -1,0 +1,205 @@
+"""The coordinator's card: category, executor organisation (blocks, pages, search),
+detection time and «социально значимое»."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.workflow import Action, Actor
+from bot.filters import IsCoordinator
+from bot.handlers.states import Input
+from bot.keyboards import incident as kb
+from bot.keyboards.callbacks import CategoryCb, IncidentAct, IncidentCb, PickAct, PickCb
+from bot.notifier import Notifier
+from bot.services.directory import Directory
+from bot.services.workflow import Workflow
+from bot.texts import Texts
+
+router = Router(name="routing")
+
+
+@router.callback_query(CategoryCb.filter())
+async def choose_category(
+    query: CallbackQuery,
+    callback_data: CategoryCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    directory: Directory,
+    texts: Texts,
+) -> None:
+    await workflow.set_category(actor, callback_data.incident, callback_data.category)
+    await notifier.refresh(callback_data.incident)
+    await query.answer(texts.alert("category_set", category=callback_data.category))
+    if not await directory.blocks() and query.message:
+        await query.message.answer(texts.message("no_organisations"))
+
+
+@router.callback_query(PickCb.filter(F.act == PickAct.BLOCKS))
+async def show_blocks(
+    query: CallbackQuery,
+    callback_data: PickCb,
+    actor: Actor,
+    workflow: Workflow,
+    directory: Directory,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.ROUTE, callback_data.incident)
+    await query.answer()
+    if query.message:
+        await query.message.edit_reply_markup(  # type: ignore[union-attr]
+            reply_markup=kb.blocks(texts, callback_data.incident, await directory.blocks())
+        )
+
+
+@router.callback_query(PickCb.filter(F.act == PickAct.BLOCK))
+async def show_block(
+    query: CallbackQuery,
+    callback_data: PickCb,
+    actor: Actor,
+    workflow: Workflow,
+    directory: Directory,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.ROUTE, callback_data.incident)
+    orgs = await directory.organisations(block_id=callback_data.block)
+    await query.answer(await directory.block_name(callback_data.block))
+    if query.message:
+        await query.message.edit_reply_markup(  # type: ignore[union-attr]
+            reply_markup=kb.organisations(
+                texts,
+                callback_data.incident,
+                orgs,
+                block_id=callback_data.block,
+                page=callback_data.page,
+            )
+        )
+
+
+@router.callback_query(PickCb.filter(F.act == PickAct.SEARCH))
+async def ask_search(
+    query: CallbackQuery,
+    callback_data: PickCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.ROUTE, callback_data.incident)
+    await state.set_state(Input.org_search)
+    await state.set_data({"incident": callback_data.incident})
+    await query.answer()
+    if query.message:
+        await query.message.answer(
+            texts.message("search_prompt", incident_id=callback_data.incident)
+        )
+
+
+@router.message(Input.org_search, F.text, IsCoordinator())
+async def search(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    workflow: Workflow,
+    directory: Directory,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    incident_id = int((await state.get_data())["incident"])
+    await workflow.require(actor, Action.ROUTE, incident_id)
+    query = (message.text or "").strip()
+    orgs = await directory.organisations(name_like=query)
+    await state.clear()
+    await notifier.send_tracked(
+        message.chat.id,
+        texts.message("search_results", incident_id=incident_id, query=query, count=len(orgs)),
+        kb.organisations(texts, incident_id, orgs),
+        incident_id=incident_id,
+        audience="picker",
+    )
+
+
+@router.callback_query(PickCb.filter(F.act == PickAct.ORG))
+async def route(
+    query: CallbackQuery,
+    callback_data: PickCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    org = await workflow.route(actor, callback_data.incident, callback_data.org)
+    await query.answer(texts.alert("routed", organisation=org.name))
+    view = await workflow.view(callback_data.incident)
+    assert view is not None
+    delivered = await notifier.deliver_to_organisation(view, org.id)
+    await notifier.refresh(callback_data.incident)
+    if not delivered:
+        await notifier.to_coordinators(
+            texts.message(
+                "undeliverable", incident_id=callback_data.incident, organisation=org.name
+            )
+        )
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.DETECTED))
+async def ask_detected(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    state: FSMContext,
+    texts: Texts,
+) -> None:
+    await workflow.require(actor, Action.SET_DETECTED, callback_data.incident)
+    await state.set_state(Input.detected_at)
+    await state.set_data({"incident": callback_data.incident})
+    await query.answer()
+    if query.message:
+        await query.message.answer(
+            texts.message("detected_prompt", incident_id=callback_data.incident)
+        )
+
+
+@router.message(Input.detected_at, F.text, IsCoordinator())
+async def set_detected(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    incident_id = int((await state.get_data())["incident"])
+    raw = (message.text or "").strip()
+    try:
+        local = datetime.strptime(raw, "%d.%m.%Y %H:%M")
+    except ValueError:
+        await message.answer(texts.message("detected_bad", value=raw))
+        return
+    detected = local.replace(tzinfo=texts.tz)
+    if detected > workflow.clock():
+        await message.answer(texts.message("detected_future"))
+        return
+    await workflow.set_detected(actor, incident_id, detected)
+    await state.clear()
+    await notifier.refresh(incident_id)
+    await message.answer(texts.alert("ok"), parse_mode=None)
+
+
+@router.callback_query(IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT))
+async def mark_significant(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    workflow: Workflow,
+    notifier: Notifier,
+    texts: Texts,
+) -> None:
+    await workflow.set_significant(actor, callback_data.incident)
+    await notifier.refresh(callback_data.incident)
+    await query.answer(texts.alert("significant_set"))

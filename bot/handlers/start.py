@@ -1,0 +1,62 @@
+"""/start (with an invite code or without), /help and /cancel."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.commands import set_person_commands
+from bot.domain.workflow import Actor
+from bot.services.directory import Directory
+from bot.texts import Texts
+
+router = Router(name="start")
+
+
+@router.message(CommandStart(deep_link=True), F.chat.type == "private")
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    directory: Directory,
+    texts: Texts,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    code = (command.args or "").strip()
+    if actor.person_id is not None:
+        await message.answer(texts.message("already_bound", name=actor.name))
+        return
+    person = await directory.bind(code, message.chat.id)
+    if person is None:
+        await message.answer(texts.message("invite_used"))
+        return
+    await set_person_commands(bot, texts, message.chat.id, person.role)
+    await message.answer(
+        texts.message(
+            "bound", name=person.full_name, role=person.role, organisation=person.organisation
+        )
+    )
+
+
+@router.message(CommandStart())
+@router.message(Command("help"))
+async def help_message(
+    message: Message, actor: Actor, directory: Directory, texts: Texts, state: FSMContext
+) -> None:
+    await state.clear()
+    role = "coordinator" if actor.is_coordinator else (actor.role or "unknown")
+    organisation = await directory.organisation_name(actor.organisation_id)
+    await message.answer(
+        texts.render("help.html.j2", role=role, name=actor.name, organisation=organisation)
+    )
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, texts: Texts) -> None:
+    if await state.get_state() is None:
+        await message.answer(texts.message("nothing_to_cancel"))
+        return
+    await state.clear()
+    await message.answer(texts.message("cancelled"))

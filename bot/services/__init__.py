@@ -1,0 +1,1 @@
+"""Use cases that tie the rules to storage. No aiogram here."""

@@ -1,0 +1,95 @@
+"""Directory use cases: CSV import/export, binding accounts by invite, organisation groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.model import Role
+from bot.services.directory_csv import parse_directory, write_directory
+from bot.services.workflow import utc_now
+from storage import directory as repo
+from storage.db import Database
+from storage.records import Organisation, Person
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    added: int
+    deactivated: int
+    pending_invites: list[Person]
+
+
+class Directory:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def import_csv(self, text: str) -> ImportResult:
+        """All or nothing: DirectoryError (with line numbers) before anything is written."""
+        rows = parse_directory(text)
+        async with self.db.transaction() as conn:
+            added, deactivated = await repo.sync_directory(conn, rows, self.clock())
+            people = await repo.active_people(conn)
+        pending = [p for p in people if p.telegram_id is None and p.invite_code]
+        return ImportResult(len(rows), added, deactivated, pending)
+
+    async def export_csv(self) -> str:
+        async with self.db.read() as conn:
+            return write_directory(await repo.export_rows(conn))
+
+    async def bind(self, code: str, telegram_id: int) -> Person | None:
+        """Bind an account to the person invited by `code`; None if the code is not valid."""
+        if not code:
+            return None
+        async with self.db.transaction() as conn:
+            person = await repo.person_by_invite(conn, code)
+            if person is None or await repo.person_by_telegram(conn, telegram_id):
+                return None
+            await repo.bind_person(conn, person.id, telegram_id, self.clock())
+        return person
+
+    async def organisation_name(self, organisation_id: int | None) -> str:
+        if organisation_id is None:
+            return ""
+        async with self.db.read() as conn:
+            org = await repo.organisation(conn, organisation_id)
+        return org.name if org else ""
+
+    async def bind_group(self, organisation_id: int, chat_id: int) -> Organisation | None:
+        async with self.db.transaction() as conn:
+            await repo.set_organisation_chat(conn, organisation_id, chat_id)
+            return await repo.organisation(conn, organisation_id)
+
+    async def forget_group(self, chat_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await repo.forget_chat(conn, chat_id)
+
+    async def bound_people(self) -> list[Person]:
+        async with self.db.read() as conn:
+            return [p for p in await repo.active_people(conn) if p.telegram_id]
+
+    async def blocks(self) -> list[tuple[int, str]]:
+        async with self.db.read() as conn:
+            return await repo.routable_blocks(conn)
+
+    async def organisations(
+        self, *, block_id: int | None = None, name_like: str | None = None
+    ) -> list[Organisation]:
+        async with self.db.read() as conn:
+            return await repo.routable_organisations(conn, block_id=block_id, name_like=name_like)
+
+    async def block_name(self, block_id: int) -> str:
+        blocks = dict(await self.blocks())
+        return blocks.get(block_id, "")
+
+
+ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
+    None: ("start", "help"),
+    Role.EXECUTOR: ("my", "incident", "help", "cancel"),
+    Role.COORDINATOR: ("open", "incident", "help", "cancel"),
+    Role.SUPERVISOR: ("incident", "help"),
+    Role.HEAD: ("incident", "help"),
+}

@@ -1,0 +1,95 @@
+"""Every user-facing text comes from templates/ through this one Jinja2 environment."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: after parsing entities, in UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", html_text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+class Texts:
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            # .html.j2 go out with parse_mode HTML; .txt.j2 (alerts, buttons) are plain text.
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["dt"] = self.format_time
+        self.words = self.env.get_template("words.txt.j2").module
+        self.env.globals["words"] = self.words
+        self._alerts = self.env.get_template("alerts.txt.j2").module
+        self._messages = self.env.get_template("messages.html.j2").module
+
+    def format_time(self, value: datetime | None) -> str:
+        return value.astimezone(self.tz).strftime("%d.%m.%Y %H:%M") if value else "—"
+
+    def render(self, template: str, /, **context: Any) -> str:
+        return self.env.get_template(template).render(**context).strip()
+
+    def message(self, key: str, **context: Any) -> str:
+        """A short HTML message, a macro of templates/messages.html.j2."""
+        return str(getattr(self._messages, key)(**context)).strip()
+
+    def alert(self, key: str, **context: Any) -> str:
+        """A plain-text line for callback answers, a macro of templates/alerts.txt.j2."""
+        return str(getattr(self._alerts, key)(**context)).strip()
+
+    def word(self, group: str, key: str) -> str:
+        return str(getattr(self.words, group)[key])
+
+    def fit(
+        self, render: Callable[[str], str], text: str, limit: int = MESSAGE_LIMIT
+    ) -> tuple[str, bool]:
+        """Render with `text`, shortening it until the result fits Telegram's limit.
+
+        The user's text is cut before escaping, so an entity or tag is never split.
+        Returns the HTML and whether the text was shortened.
+        """
+        result = render(text)
+        if visible_length(result) <= limit:
+            return result, False
+        keep = len(text)
+        while keep > 0:
+            overflow = visible_length(result) - limit
+            keep = max(0, keep - max(overflow, 1) - 1)
+            result = render(text[:keep].rstrip() + "…")
+            if visible_length(result) <= limit:
+                return result, True
+        return render(""), True
+
+
+def split_lines(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a message whose every line is self-contained HTML at line breaks."""
+    chunks: list[str] = []
+    current = ""
+    for line in html_text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if current and visible_length(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,126 @@
+"""Fixtures: a Bot API emulator, the real bot polling it, and a small cast of people."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, create_app
+from bot.config import load_settings
+from tests.emulator import Emulator, User
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+COORDINATOR_ID = 1001
+TIMEZONE = "Asia/Yekaterinburg"
+
+DIRECTORY_CSV = """организация;тематический блок;фио;должность;роль;курирует
+МКУ «УРЖКК»;ЖКХ;Иванова Анна Сергеевна;пресс-секретарь;исполнитель;
+МУП «Междуреченский водоканал»;ЖКХ;Сидоров Семён Ильич;инженер;исполнитель;
+МКУ «Управление образованием»;Образование;Петров Пётр Петрович;заместитель начальника;исполнитель;
+Администрация;;Кузнецов Кирилл Олегович;заместитель главы;заместитель главы;МКУ «УРЖКК»; МУП «Междуреченский водоканал»
+Администрация;;Главная Галина Андреевна;глава округа;глава;
+"""
+
+
+async def wait_until(predicate: Callable[[], bool], within: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0.01)
+
+
+@dataclass
+class Harness:
+    emu: Emulator
+    db_path: Path
+    app: App | None = None
+    task: asyncio.Task[None] | None = None
+
+    def settings_overrides(self) -> dict[str, object]:
+        return {
+            "bot_token": TOKEN,
+            "timezone": TIMEZONE,
+            "coordinator_ids": str(COORDINATOR_ID),
+            "bot_api_url": self.emu.url,
+            "database_path": self.db_path,
+            "_env_file": None,
+        }
+
+    async def start(self) -> App:
+        polls = sum(r.method == "getUpdates" for r in self.emu.requests)
+        self.app = await create_app(load_settings(**self.settings_overrides()))
+        self.task = asyncio.create_task(self.app.run_polling(handle_signals=False))
+        await wait_until(lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls)
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is None or self.task is None:
+            return
+        await self.app.dispatcher.stop_polling()
+        await self.task
+        await self.app.close()
+        self.app = self.task = None
+
+    async def restart(self) -> App:
+        await self.stop()
+        return await self.start()
+
+
+@dataclass
+class Cast:
+    """The people of the scenarios, bound through their invite links."""
+
+    coordinator: User
+    housing: User  # executor, МКУ «УРЖКК» (block ЖКХ)
+    water: User  # executor, МУП «Междуреченский водоканал» (block ЖКХ)
+    school: User  # executor, МКУ «Управление образованием»
+    stranger: User
+    supervisor: User
+    head: User
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    emulator = Emulator(TOKEN)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def harness(emu: Emulator, tmp_path: Path) -> AsyncIterator[Harness]:
+    h = Harness(emu, tmp_path / "bot.sqlite3")
+    await h.start()
+    yield h
+    await h.stop()
+
+
+@pytest.fixture
+async def cast(harness: Harness, emu: Emulator) -> Cast:
+    assert harness.app is not None
+    result = await harness.app.directory.import_csv(DIRECTORY_CSV)
+    codes = {p.full_name: p.invite_code for p in result.pending_invites}
+    people = Cast(
+        coordinator=User(emu, COORDINATOR_ID, "Ольга", "Координатова"),
+        housing=User(emu, 2001, "Анна", "Иванова"),
+        water=User(emu, 2002, "Семён", "Сидоров"),
+        school=User(emu, 2003, "Пётр", "Петров"),
+        stranger=User(emu, 3001, "Незнакомец"),
+        supervisor=User(emu, 4001, "Кирилл", "Кузнецов"),
+        head=User(emu, 4002, "Галина", "Главная"),
+    )
+    for user, name in [
+        (people.housing, "Иванова Анна Сергеевна"),
+        (people.water, "Сидоров Семён Ильич"),
+        (people.school, "Петров Пётр Петрович"),
+        (people.supervisor, "Кузнецов Кирилл Олегович"),
+        (people.head, "Главная Галина Андреевна"),
+    ]:
+        await user.send(f"/start {codes[name]}")
+        assert "Вы зарегистрированы" in user.last().text
+    return people

@@ -1,0 +1,710 @@
+"""A local Telegram Bot API emulator: an aiohttp server speaking the Bot API's JSON for the
+methods the bot uses, enforcing Telegram's documented limits, and simulating people.
+
+The bot under test is the real aiogram Bot and Dispatcher, polling this server over HTTP.
+Because the bot handles updates one at a time (handle_as_tasks=False), its next getUpdates
+call, which confirms the previous batch, means those updates have been fully handled: the
+helpers wait for that before they return, so a test sees everything the bot did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64
+CALLBACK_ANSWER_LIMIT = 200
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
+JSON_FIELDS = {
+    "reply_markup",
+    "media",
+    "scope",
+    "commands",
+    "allowed_updates",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "reply_parameters",
+}
+_TOKEN = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]"
+)
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def parse_html(text: str) -> str:
+    """Validate Telegram HTML as the Bot API does; return the plain text a user sees."""
+    stack: list[str] = []
+    plain: list[str] = []
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        plain.append(text[pos : match.start()])
+        pos = match.end()
+        token = match.group(0)
+        offset = len(text[: match.start()].encode())
+        if match.group(2):
+            closing, tag = match.group(1) == "/", match.group(2).lower()
+            if tag not in ALLOWED_TAGS:
+                raise ApiError(
+                    400,
+                    f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}" at byte offset {offset}',
+                )
+            if closing:
+                if not stack or stack[-1] != tag:
+                    raise ApiError(
+                        400,
+                        f'Bad Request: can\'t parse entities: Unmatched end tag at byte offset {offset}, expected "</{stack[-1] if stack else ""}>", found "</{tag}>"',
+                    )
+                stack.pop()
+            else:
+                attrs = match.group(3) or ""
+                if tag == "a" and "href=" not in attrs:
+                    raise ApiError(
+                        400, "Bad Request: can't parse entities: href attribute is missing"
+                    )
+                stack.append(tag)
+        elif match.group(4):
+            entity = match.group(4)
+            if not entity.startswith("#") and entity not in {"lt", "gt", "amp", "quot"}:
+                raise ApiError(
+                    400,
+                    f"Bad Request: can't parse entities: Unsupported HTML entity &{entity}; at byte offset {offset}",
+                )
+            plain.append(html.unescape(token))
+        elif token == "<":
+            raise ApiError(
+                400,
+                f"Bad Request: can't parse entities: Unexpected end of name token at byte offset {offset}",
+            )
+        elif token == "&":
+            raise ApiError(
+                400,
+                f"Bad Request: can't parse entities: Can't find end of the entity starting at byte offset {offset}",
+            )
+        else:
+            plain.append(token)
+    plain.append(text[pos:])
+    if stack:
+        raise ApiError(
+            400,
+            f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"",
+        )
+    return "".join(plain)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_keyboard(markup: dict[str, Any] | None) -> None:
+    if markup is None:
+        return
+    rows = markup.get("inline_keyboard")
+    if not isinstance(rows, list):
+        raise ApiError(
+            400,
+            'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array',
+        )
+    for row in rows:
+        for button in row:
+            if not button.get("text"):
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+@dataclass
+class Msg:
+    """A message as the emulator keeps it: its Bot API JSON plus the HTML it was sent with."""
+
+    data: dict[str, Any]
+    html: str = ""
+
+    @property
+    def id(self) -> int:
+        return int(self.data["message_id"])
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.data["chat"]["id"])
+
+    @property
+    def text(self) -> str:
+        return str(self.data.get("text") or self.data.get("caption") or "")
+
+    @property
+    def from_bot(self) -> bool:
+        return bool(self.data.get("from", {}).get("is_bot"))
+
+    @property
+    def buttons(self) -> list[str]:
+        markup = self.data.get("reply_markup") or {}
+        return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+    def button(self, label: str) -> dict[str, Any] | None:
+        markup = self.data.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for b in row:
+                if label in b["text"]:
+                    return dict(b)
+        return None
+
+    @property
+    def media(self) -> str | None:
+        for kind in ("photo", "video", "document"):
+            if kind in self.data:
+                return kind
+        return None
+
+    def __repr__(self) -> str:
+        return f"Msg({self.chat_id}/{self.id} {self.text[:60]!r} {self.buttons})"
+
+
+@dataclass
+class Request:
+    method: str
+    params: dict[str, Any]
+    at: float
+    error: str | None = None
+
+
+@dataclass
+class Emulator:
+    token: str
+    bot_id: int = 7000001
+    bot_username: str = "mcu_test_bot"
+    requests: list[Request] = field(default_factory=list)
+    chats: dict[int, list[Msg]] = field(default_factory=dict)
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._file_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._confirmed = 0
+        self._confirmed_changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "МЦУ-бот",
+            "username": self.bot_username,
+        }
+
+    # --- server --------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if not isinstance(value, str):
+                raise web.HTTPBadRequest(text="file uploads are not emulated")
+            params[key] = json.loads(value) if key in JSON_FIELDS else value
+        entry = Request(method, params, time.monotonic())
+        self.requests.append(entry)
+        handler = getattr(self, "api_" + method.lower(), None)
+        if handler is None:
+            entry.error = "not emulated"
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 404,
+                    "description": f"Not Found: method {method} not emulated",
+                },
+                status=404,
+            )
+        try:
+            result = await handler(params)
+        except ApiError as exc:
+            entry.error = exc.description
+            return web.json_response(
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+                status=exc.code,
+            )
+        return web.json_response({"ok": True, "result": result})
+
+    # --- Bot API methods -----------------------------------------------------------------
+
+    async def api_getme(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def api_getupdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(p.get("offset", 0))
+        if offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            async with self._confirmed_changed:
+                self._confirmed = max(self._confirmed, offset - 1)
+                self._confirmed_changed.notify_all()
+        if not self._updates:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), float(p.get("timeout", 0)))
+            except TimeoutError:
+                return []
+        return list(self._updates)
+
+    async def api_deletewebhook(self, p: dict[str, Any]) -> bool:
+        return True
+
+    async def api_setmycommands(self, p: dict[str, Any]) -> bool:
+        scope = p.get("scope") or {"type": "default"}
+        key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        for command in p["commands"]:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command["description"]) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[key] = p["commands"]
+        return True
+
+    def _chat(self, chat_id: Any) -> int:
+        chat = int(chat_id)
+        if chat not in self.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat
+
+    def _text(self, p: dict[str, Any], key: str, limit: int) -> tuple[str, str]:
+        raw = str(p.get(key, ""))
+        plain = parse_html(raw) if p.get("parse_mode") == "HTML" else raw
+        if key == "text" and not plain.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_len(plain) > limit:
+            raise ApiError(
+                400,
+                "Bad Request: message is too long"
+                if key == "text"
+                else "Bad Request: message caption is too long",
+            )
+        return raw, plain
+
+    def _reply_to(self, p: dict[str, Any], chat: int) -> dict[str, Any] | None:
+        target = (p.get("reply_parameters") or {}).get("message_id") or p.get(
+            "reply_to_message_id"
+        )
+        if not target:
+            return None
+        found = self.find(chat, int(target))
+        if found is None:
+            raise ApiError(400, "Bad Request: message to be replied not found")
+        return found.data
+
+    def _new_message(
+        self,
+        chat: int,
+        fields: dict[str, Any],
+        html_text: str = "",
+        sender: dict[str, Any] | None = None,
+    ) -> Msg:
+        counter = self._message_ids.setdefault(chat, itertools.count(1))
+        data = {
+            "message_id": next(counter),
+            "date": int(time.time()),
+            "chat": self._chat_object(chat),
+            "from": sender or self.bot_user,
+            **fields,
+        }
+        message = Msg(data, html_text)
+        self.chats.setdefault(chat, []).append(message)
+        return message
+
+    def _chat_object(self, chat: int) -> dict[str, Any]:
+        if chat < 0:
+            return {"id": chat, "type": "supergroup", "title": f"Группа {chat}"}
+        return {"id": chat, "type": "private", "first_name": f"user{chat}"}
+
+    async def api_sendmessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(p["chat_id"])
+        raw, plain = self._text(p, "text", TEXT_LIMIT)
+        markup = p.get("reply_markup")
+        check_keyboard(markup)
+        fields: dict[str, Any] = {"text": plain}
+        if markup:
+            fields["reply_markup"] = markup
+        reply = self._reply_to(p, chat)
+        if reply:
+            fields["reply_to_message"] = reply
+        return self._new_message(chat, fields, raw).data
+
+    async def api_editmessagetext(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(p["chat_id"])
+        message = self.find(chat, int(p["message_id"]))
+        if message is None or not message.from_bot:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        raw, plain = self._text(p, "text", TEXT_LIMIT)
+        markup = p.get("reply_markup")
+        check_keyboard(markup)
+        if raw == message.html and markup == message.data.get("reply_markup"):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current content "
+                "and reply markup of the message",
+            )
+        message.data["text"] = plain
+        message.html = raw
+        message.data["edit_date"] = int(time.time())
+        if markup:
+            message.data["reply_markup"] = markup
+        else:
+            message.data.pop("reply_markup", None)
+        return message.data
+
+    async def api_editmessagereplymarkup(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(p["chat_id"])
+        message = self.find(chat, int(p["message_id"]))
+        if message is None or not message.from_bot:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = p.get("reply_markup")
+        check_keyboard(markup)
+        if (markup or None) == message.data.get("reply_markup"):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current content "
+                "and reply markup of the message",
+            )
+        if markup:
+            message.data["reply_markup"] = markup
+        else:
+            message.data.pop("reply_markup", None)
+        return message.data
+
+    async def api_answercallbackquery(self, p: dict[str, Any]) -> bool:
+        query_id = p["callback_query_id"]
+        if query_id not in self.callback_answers:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or "
+                "query ID is invalid",
+            )
+        if self.callback_answers[query_id]:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or "
+                "query ID is invalid",
+            )
+        if len(p.get("text", "")) > CALLBACK_ANSWER_LIMIT:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = {
+            "text": p.get("text"),
+            "show_alert": p.get("show_alert") == "true",
+        }
+        return True
+
+    def _file(self, file_id: str) -> str:
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return file_id
+
+    def _media_fields(self, kind: str, file_id: str) -> dict[str, Any]:
+        self._file(file_id)
+        unique = "u" + file_id
+        if kind == "photo":
+            return {
+                "photo": [
+                    {"file_id": file_id, "file_unique_id": unique, "width": 800, "height": 600}
+                ]
+            }
+        if kind == "video":
+            return {
+                "video": {
+                    "file_id": file_id,
+                    "file_unique_id": unique,
+                    "width": 640,
+                    "height": 480,
+                    "duration": 5,
+                }
+            }
+        return {"document": {"file_id": file_id, "file_unique_id": unique}}
+
+    async def _send_media(self, kind: str, p: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(p["chat_id"])
+        fields = self._media_fields(kind, p[kind])
+        raw = ""
+        if p.get("caption"):
+            raw, fields["caption"] = self._text(p, "caption", CAPTION_LIMIT)
+        markup = p.get("reply_markup")
+        check_keyboard(markup)
+        if markup:
+            fields["reply_markup"] = markup
+        return self._new_message(chat, fields, raw).data
+
+    async def api_sendphoto(self, p: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("photo", p)
+
+    async def api_sendvideo(self, p: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("video", p)
+
+    async def api_senddocument(self, p: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("document", p)
+
+    async def api_sendmediagroup(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        chat = self._chat(p["chat_id"])
+        items = p["media"]
+        if not 2 <= len(items) <= 10:
+            raise ApiError(400, "Bad Request: wrong number of media in the album")
+        kinds = {i["type"] for i in items}
+        if "document" in kinds and kinds != {"document"}:
+            raise ApiError(400, "Bad Request: document can't be mixed with other media types")
+        group = f"g{next(self._file_ids)}"
+        sent = []
+        for item in items:
+            fields = self._media_fields(item["type"], item["media"])
+            fields["media_group_id"] = group
+            sent.append(self._new_message(chat, fields).data)
+        return sent
+
+    # --- what tests look at --------------------------------------------------------------
+
+    def find(self, chat: int, message_id: int) -> Msg | None:
+        for message in self.chats.get(chat, []):
+            if message.id == message_id:
+                return message
+        return None
+
+    def bot_messages(self, chat: int) -> list[Msg]:
+        return [m for m in self.chats.get(chat, []) if m.from_bot]
+
+    def failed_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.error]
+
+    # --- people and their updates --------------------------------------------------------
+
+    def open_chat(self, chat: int) -> None:
+        self.chats.setdefault(chat, [])
+
+    def new_file(self) -> str:
+        file_id = f"FILE{next(self._file_ids)}"
+        self.files.add(file_id)
+        return file_id
+
+    def push(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    async def handled(self, update_id: int, within: float = 10) -> None:
+        """Wait until the bot has confirmed (and so, fully handled) this update."""
+        async with self._confirmed_changed:
+            await asyncio.wait_for(
+                self._confirmed_changed.wait_for(lambda: self._confirmed >= update_id), within
+            )
+
+
+class User:
+    """A simulated person in Telegram, with a private chat with the bot."""
+
+    def __init__(
+        self, emu: Emulator, user_id: int, first_name: str, last_name: str | None = None
+    ) -> None:
+        self.emu = emu
+        self.id = user_id
+        self.first_name = first_name
+        self.last_name = last_name
+        emu.open_chat(user_id)
+
+    @property
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": "ru",
+        }
+        if self.last_name:
+            data["last_name"] = self.last_name
+        return data
+
+    def _message(self, chat: int, fields: dict[str, Any]) -> Msg:
+        return self.emu._new_message(chat, fields, sender=self.json)
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        await self.emu.handled(self.emu.push(update))
+
+    async def send(
+        self,
+        text: str | None = None,
+        *,
+        chat: int | None = None,
+        reply_to: Msg | None = None,
+        photo: bool = False,
+        video: bool = False,
+        document: bool = False,
+        media_group_id: str | None = None,
+        forward_from_channel: str | None = None,
+    ) -> Msg:
+        """Send (or forward) a message; returns once the bot has handled it."""
+        chat = self.id if chat is None else chat
+        fields: dict[str, Any] = {}
+        entities_key = "entities"
+        kind = "photo" if photo else "video" if video else "document" if document else None
+        if kind:
+            file_id = self.emu.new_file()
+            fields.update(self.emu._media_fields(kind, file_id))
+            entities_key = "caption_entities"
+            if text is not None:
+                fields["caption"] = text
+        elif text is not None:
+            fields["text"] = text
+        if text:
+            urls = list(re.finditer(r"https?://\S+", text))
+            if urls:
+                fields[entities_key] = [
+                    {
+                        "type": "url",
+                        "offset": utf16_len(text[: m.start()]),
+                        "length": utf16_len(m.group(0)),
+                    }
+                    for m in urls
+                ]
+            if text.startswith("/"):
+                command = text.split()[0]
+                fields["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+        if media_group_id:
+            fields["media_group_id"] = media_group_id
+        if reply_to is not None:
+            fields["reply_to_message"] = reply_to.data
+        if forward_from_channel:
+            fields["forward_origin"] = {
+                "type": "channel",
+                "chat": {"id": -1001234567890, "type": "channel", "title": forward_from_channel},
+                "message_id": 77,
+                "date": int(time.time()) - 3600,
+            }
+        message = self._message(chat, fields)
+        await self._deliver({"message": message.data})
+        return message
+
+    def inbox(self, chat: int | None = None) -> list[Msg]:
+        return self.emu.bot_messages(self.id if chat is None else chat)
+
+    def last(self, chat: int | None = None) -> Msg:
+        return self.inbox(chat)[-1]
+
+    def find(self, needle: str, chat: int | None = None) -> Msg:
+        """The latest bot message in this chat containing `needle`."""
+        for message in reversed(self.inbox(chat)):
+            if needle in message.text:
+                return message
+        raise AssertionError(f"no message with {needle!r} in {self.inbox(chat)}")
+
+    async def click(
+        self, label: str, message: Msg | None = None, *, chat: int | None = None
+    ) -> dict[str, Any]:
+        """Press the button whose label contains `label` on `message` (default: the latest
+        bot message in the chat that has it). Returns the bot's callback answer."""
+        if message is None:
+            candidates = [m for m in self.inbox(chat) if m.button(label)]
+            if not candidates:
+                raise AssertionError(f"no button {label!r} in {self.inbox(chat)}")
+            message = candidates[-1]
+        button = message.button(label)
+        if button is None:
+            raise AssertionError(f"no button {label!r} on {message}")
+        return await self.press(message, str(button["callback_data"]))
+
+    async def press(self, message: Msg, data: str) -> dict[str, Any]:
+        """Send a callback query with arbitrary (possibly forged) data."""
+        query_id = f"q{next(self.emu._update_ids)}"
+        self.emu.callback_answers[query_id] = {}
+        await self._deliver(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.json,
+                    "chat_instance": "ci",
+                    "message": message.data,
+                    "data": data,
+                }
+            }
+        )
+        answer = self.emu.callback_answers[query_id]
+        assert answer, "the bot did not answer the callback query"
+        return answer
+
+    async def add_bot_to_group(self, group_id: int) -> None:
+        self.emu.open_chat(group_id)
+        await self._deliver(
+            {
+                "my_chat_member": {
+                    "chat": self.emu._chat_object(group_id),
+                    "from": self.json,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": self.emu.bot_user},
+                    "new_chat_member": {"status": "member", "user": self.emu.bot_user},
+                }
+            }
+        )
