@@ -16,14 +16,15 @@ from bot.handlers import (
 
 
 def get_routers() -> list[Router]:
+    """Fresh routers each call, so that every Dispatcher (one per test) gets its own."""
     return [
-        errors.router,
-        start.router,  # /start, /help, /cancel work in every state
-        lists.router,
-        groups.router,
-        routing.router,
-        executor.router,
-        approval.router,
-        intake.router,  # any other private message from a coordinator opens an incident
-        fallback.router,  # last: tells everyone else what they can do instead
+        errors.create_router(),
+        start.create_router(),  # /start, /help, /cancel work in every state
+        lists.create_router(),
+        groups.create_router(),
+        routing.create_router(),
+        executor.create_router(),
+        approval.create_router(),
+        intake.create_router(),  # any other private message from a coordinator opens an incident
+        fallback.create_router(),  # last: tells everyone else what they can do instead
     ]

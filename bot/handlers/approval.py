@@ -16,10 +16,7 @@ from bot.notifier import Notifier
 from bot.services.workflow import Refused, Workflow
 from bot.texts import Texts
 
-router = Router(name="approval")
 
-
-@router.callback_query(DraftCb.filter(F.act == DraftAct.APPROVE))
 async def approve(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -41,7 +38,6 @@ async def approve(
     await notifier.send_ready_to_publish(draft)
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.RETURN))
 async def ask_return_reason(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -63,7 +59,6 @@ async def ask_return_reason(
         )
 
 
-@router.message(Input.return_reason, F.text, IsCoordinator())
 async def return_draft(
     message: Message,
     state: FSMContext,
@@ -96,7 +91,6 @@ async def return_draft(
     await message.answer(texts.alert("ok"), parse_mode=None)
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.PUBLISH))
 async def publish(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -125,3 +119,12 @@ async def publish(
             ),
             markup,
         )
+
+
+def create_router() -> Router:
+    router = Router(name="approval")
+    router.callback_query.register(approve, DraftCb.filter(F.act == DraftAct.APPROVE))
+    router.callback_query.register(ask_return_reason, DraftCb.filter(F.act == DraftAct.RETURN))
+    router.message.register(return_draft, Input.return_reason, F.text, IsCoordinator())
+    router.callback_query.register(publish, DraftCb.filter(F.act == DraftAct.PUBLISH))
+    return router

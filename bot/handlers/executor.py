@@ -21,8 +21,6 @@ from bot.texts import Texts
 from storage import incidents as repo
 from storage.records import Draft
 
-router = Router(name="executor")
-
 
 class ReplyToCard(Filter):
     """A text reply to an incident card: injects `incident_id`."""
@@ -38,7 +36,6 @@ class ReplyToCard(Filter):
         return {"incident_id": card.incident_id}
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ACCEPT))
 async def accept(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -52,7 +49,6 @@ async def accept(
     await notifier.refresh(callback_data.incident)
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.DECLINE))
 async def ask_decline_reason(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -71,7 +67,6 @@ async def ask_decline_reason(
         )
 
 
-@router.message(Input.decline_reason, F.text, IsExecutor())
 async def decline(
     message: Message,
     state: FSMContext,
@@ -104,7 +99,6 @@ async def decline(
     await message.answer(texts.alert("ok"), parse_mode=None)
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ANSWER))
 async def ask_answer(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -123,7 +117,6 @@ async def ask_answer(
         )
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.EDIT))
 async def ask_new_text(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -163,7 +156,6 @@ async def _store_text(
     await notifier.send_draft(message.chat.id, draft, "draft", count, reply_to=message.message_id)
 
 
-@router.message(Input.answer_text, IsExecutor())
 async def answer_text(
     message: Message,
     state: FSMContext,
@@ -181,7 +173,6 @@ async def answer_text(
     await _store_text(message, incident_id, actor, workflow, notifier)
 
 
-@router.message(ReplyToCard(), IsExecutor())
 async def answer_by_reply(
     message: Message,
     incident_id: int,
@@ -192,7 +183,6 @@ async def answer_by_reply(
     await _store_text(message, incident_id, actor, workflow, notifier)
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.ATTACH))
 async def ask_attachments(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -211,7 +201,6 @@ async def ask_attachments(
         )
 
 
-@router.message(Input.attachments, F.photo | F.video | F.document, IsExecutor())
 async def attachment(
     message: Message,
     state: FSMContext,
@@ -238,12 +227,10 @@ async def attachment(
     )
 
 
-@router.message(Input.attachments, IsExecutor())
 async def not_an_attachment(message: Message, texts: Texts) -> None:
     await message.answer(texts.message("need_media"))
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
 async def attachments_done(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -270,7 +257,6 @@ async def _own_draft(draft_id: int, actor: Actor, workflow: Workflow) -> Draft:
     return draft
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.KIND))
 async def choose_kind(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -284,7 +270,6 @@ async def choose_kind(
     await notifier.refresh(draft.incident_id)
 
 
-@router.callback_query(DraftCb.filter(F.act == DraftAct.SUBMIT))
 async def submit(
     query: CallbackQuery,
     callback_data: DraftCb,
@@ -297,3 +282,25 @@ async def submit(
     await query.answer(texts.alert("submitted"))
     await notifier.refresh(draft.incident_id)
     await notifier.send_draft_to_coordinators(draft)
+
+
+def create_router() -> Router:
+    router = Router(name="executor")
+    router.callback_query.register(accept, IncidentCb.filter(F.act == IncidentAct.ACCEPT))
+    router.callback_query.register(
+        ask_decline_reason, IncidentCb.filter(F.act == IncidentAct.DECLINE)
+    )
+    router.message.register(decline, Input.decline_reason, F.text, IsExecutor())
+    router.callback_query.register(ask_answer, IncidentCb.filter(F.act == IncidentAct.ANSWER))
+    router.callback_query.register(ask_new_text, DraftCb.filter(F.act == DraftAct.EDIT))
+    router.message.register(answer_text, Input.answer_text, IsExecutor())
+    router.message.register(answer_by_reply, ReplyToCard(), IsExecutor())
+    router.callback_query.register(ask_attachments, IncidentCb.filter(F.act == IncidentAct.ATTACH))
+    router.message.register(
+        attachment, Input.attachments, F.photo | F.video | F.document, IsExecutor()
+    )
+    router.message.register(not_an_attachment, Input.attachments, IsExecutor())
+    router.callback_query.register(attachments_done, DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
+    router.callback_query.register(choose_kind, DraftCb.filter(F.act == DraftAct.KIND))
+    router.callback_query.register(submit, DraftCb.filter(F.act == DraftAct.SUBMIT))
+    return router

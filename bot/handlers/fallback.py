@@ -9,18 +9,21 @@ from aiogram.types import CallbackQuery, Message
 from bot.domain.workflow import Actor
 from bot.texts import Texts
 
-router = Router(name="fallback")
 
-
-@router.callback_query()
 async def stale_button(query: CallbackQuery, texts: Texts) -> None:
     # Forged or outdated callback data that no CallbackData filter could parse.
     await query.answer(texts.alert("bad_button"), show_alert=True)
 
 
-@router.message(F.chat.type == "private")
 async def anything_else(message: Message, actor: Actor, texts: Texts) -> None:
     if not actor.known:
         await message.answer(texts.message("unknown_person"))
     else:
         await message.answer(texts.message("not_a_coordinator_text"))
+
+
+def create_router() -> Router:
+    router = Router(name="fallback")
+    router.callback_query.register(stale_button)
+    router.message.register(anything_else, F.chat.type == "private")
+    return router

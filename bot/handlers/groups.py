@@ -11,11 +11,7 @@ from bot.services.directory import Directory
 from bot.services.workflow import Workflow
 from bot.texts import Texts
 
-router = Router(name="groups")
-router.my_chat_member.filter(F.chat.type.in_({"group", "supergroup"}))
 
-
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION))
 async def added_to_group(
     event: ChatMemberUpdated, workflow: Workflow, directory: Directory, texts: Texts, bot: Bot
 ) -> None:
@@ -28,7 +24,18 @@ async def added_to_group(
         await bot.send_message(event.chat.id, texts.message("group_bound", organisation=org.name))
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
 async def removed_from_group(event: ChatMemberUpdated, directory: Directory) -> None:
     # Cards go back to the members' private chats.
     await directory.forget_group(event.chat.id)
+
+
+def create_router() -> Router:
+    router = Router(name="groups")
+    router.my_chat_member.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.my_chat_member.register(
+        added_to_group, ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION)
+    )
+    router.my_chat_member.register(
+        removed_from_group, ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION)
+    )
+    return router

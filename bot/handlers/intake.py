@@ -13,9 +13,6 @@ from bot.notifier import Notifier
 from bot.services.workflow import Workflow
 from bot.texts import Texts
 
-router = Router(name="intake")
-router.message.filter(F.chat.type == "private", IsCoordinator())
-
 
 def first_link(message: Message) -> str | None:
     for entity in message.entities or message.caption_entities or []:
@@ -50,7 +47,6 @@ def media_of(message: Message) -> tuple[AttachmentKind, str, str] | None:
     return None
 
 
-@router.message(~F.text.startswith("/"))
 async def open_incident(
     message: Message, actor: Actor, workflow: Workflow, notifier: Notifier, texts: Texts
 ) -> None:
@@ -75,3 +71,10 @@ async def open_incident(
         await notifier.send_card(message.chat.id, view, "coordinator")
     else:
         await notifier.refresh(incident_id)  # another photo of the same album
+
+
+def create_router() -> Router:
+    router = Router(name="intake")
+    router.message.filter(F.chat.type == "private", IsCoordinator())
+    router.message.register(open_incident, ~F.text.startswith("/"))
+    return router

@@ -12,15 +12,12 @@ from bot.notifier import Notifier
 from bot.services.workflow import Workflow
 from bot.texts import Texts, split_lines
 
-router = Router(name="lists")
-
 
 async def _send_lines(message: Message, html: str) -> None:
     for chunk in split_lines(html):
         await message.answer(chunk)
 
 
-@router.message(Command("my"), IsExecutor())
 async def my_incidents(message: Message, actor: Actor, workflow: Workflow, texts: Texts) -> None:
     views = await workflow.open_incidents(actor.organisation_id)
     await _send_lines(
@@ -29,7 +26,6 @@ async def my_incidents(message: Message, actor: Actor, workflow: Workflow, texts
     )
 
 
-@router.message(Command("open"), IsCoordinator())
 async def all_open(message: Message, workflow: Workflow, texts: Texts) -> None:
     views = await workflow.open_incidents()
     await _send_lines(
@@ -37,7 +33,6 @@ async def all_open(message: Message, workflow: Workflow, texts: Texts) -> None:
     )
 
 
-@router.message(Command("incident"))
 async def one_incident(
     message: Message,
     command: CommandObject,
@@ -65,3 +60,11 @@ async def one_incident(
     await _send_lines(
         message, texts.render("history.html.j2", incident_id=view.incident.id, events=view.events)
     )
+
+
+def create_router() -> Router:
+    router = Router(name="lists")
+    router.message.register(my_incidents, Command("my"), IsExecutor())
+    router.message.register(all_open, Command("open"), IsCoordinator())
+    router.message.register(one_incident, Command("incident"))
+    return router

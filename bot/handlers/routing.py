@@ -19,10 +19,7 @@ from bot.services.directory import Directory
 from bot.services.workflow import Workflow
 from bot.texts import Texts
 
-router = Router(name="routing")
 
-
-@router.callback_query(CategoryCb.filter())
 async def choose_category(
     query: CallbackQuery,
     callback_data: CategoryCb,
@@ -39,7 +36,6 @@ async def choose_category(
         await query.message.answer(texts.message("no_organisations"))
 
 
-@router.callback_query(PickCb.filter(F.act == PickAct.BLOCKS))
 async def show_blocks(
     query: CallbackQuery,
     callback_data: PickCb,
@@ -56,7 +52,6 @@ async def show_blocks(
         )
 
 
-@router.callback_query(PickCb.filter(F.act == PickAct.BLOCK))
 async def show_block(
     query: CallbackQuery,
     callback_data: PickCb,
@@ -80,7 +75,6 @@ async def show_block(
         )
 
 
-@router.callback_query(PickCb.filter(F.act == PickAct.SEARCH))
 async def ask_search(
     query: CallbackQuery,
     callback_data: PickCb,
@@ -99,7 +93,6 @@ async def ask_search(
         )
 
 
-@router.message(Input.org_search, F.text, IsCoordinator())
 async def search(
     message: Message,
     state: FSMContext,
@@ -123,7 +116,6 @@ async def search(
     )
 
 
-@router.callback_query(PickCb.filter(F.act == PickAct.ORG))
 async def route(
     query: CallbackQuery,
     callback_data: PickCb,
@@ -146,7 +138,6 @@ async def route(
         )
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.DETECTED))
 async def ask_detected(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -165,7 +156,6 @@ async def ask_detected(
         )
 
 
-@router.message(Input.detected_at, F.text, IsCoordinator())
 async def set_detected(
     message: Message,
     state: FSMContext,
@@ -191,7 +181,6 @@ async def set_detected(
     await message.answer(texts.alert("ok"), parse_mode=None)
 
 
-@router.callback_query(IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT))
 async def mark_significant(
     query: CallbackQuery,
     callback_data: IncidentCb,
@@ -203,3 +192,19 @@ async def mark_significant(
     await workflow.set_significant(actor, callback_data.incident)
     await notifier.refresh(callback_data.incident)
     await query.answer(texts.alert("significant_set"))
+
+
+def create_router() -> Router:
+    router = Router(name="routing")
+    router.callback_query.register(choose_category, CategoryCb.filter())
+    router.callback_query.register(show_blocks, PickCb.filter(F.act == PickAct.BLOCKS))
+    router.callback_query.register(show_block, PickCb.filter(F.act == PickAct.BLOCK))
+    router.callback_query.register(ask_search, PickCb.filter(F.act == PickAct.SEARCH))
+    router.message.register(search, Input.org_search, F.text, IsCoordinator())
+    router.callback_query.register(route, PickCb.filter(F.act == PickAct.ORG))
+    router.callback_query.register(ask_detected, IncidentCb.filter(F.act == IncidentAct.DETECTED))
+    router.message.register(set_detected, Input.detected_at, F.text, IsCoordinator())
+    router.callback_query.register(
+        mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)
+    )
+    return router

@@ -10,10 +10,7 @@ from bot.domain.workflow import Actor
 from bot.services.directory import Directory
 from bot.texts import Texts
 
-router = Router(name="start")
 
-
-@router.message(CommandStart(deep_link=True), F.chat.type == "private")
 async def start_with_invite(
     message: Message,
     command: CommandObject,
@@ -40,8 +37,6 @@ async def start_with_invite(
     )
 
 
-@router.message(CommandStart())
-@router.message(Command("help"))
 async def help_message(
     message: Message, actor: Actor, directory: Directory, texts: Texts, state: FSMContext
 ) -> None:
@@ -53,10 +48,20 @@ async def help_message(
     )
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, texts: Texts) -> None:
     if await state.get_state() is None:
         await message.answer(texts.message("nothing_to_cancel"))
         return
     await state.clear()
     await message.answer(texts.message("cancelled"))
+
+
+def create_router() -> Router:
+    router = Router(name="start")
+    router.message.register(
+        start_with_invite, CommandStart(deep_link=True), F.chat.type == "private"
+    )
+    router.message.register(help_message, CommandStart())
+    router.message.register(help_message, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router
