@@ -32,9 +32,8 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert "https://vk.com/wall-1_2" in card.text
     assert card.buttons[:3] == ["Обычное", "Решаемое (фаст-трек)", "Повышенной важности"]
 
-    await coordinator.click("Решаемое", card)
-    card = emu.find(coordinator.id, card.id)
-    assert card is not None
+    await coordinator.click("Решаемое", card)  # the same message, edited in place
+    assert emu.find(coordinator.id, card.id) is card
     assert "Решаемое (фаст-трек)" in card.text
     assert card.buttons == ["ЖКХ", "Образование", "🔍 Поиск по названию"]
 

@@ -3,12 +3,11 @@ detection time and «социально значимое»."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.domain.terms import parse_local_time
 from bot.domain.workflow import Action, Actor
 from bot.filters import IsCoordinator
 from bot.handlers.states import Input
@@ -166,12 +165,10 @@ async def set_detected(
 ) -> None:
     incident_id = int((await state.get_data())["incident"])
     raw = (message.text or "").strip()
-    try:
-        local = datetime.strptime(raw, "%d.%m.%Y %H:%M")
-    except ValueError:
+    detected = parse_local_time(raw, texts.tz)
+    if detected is None:
         await message.answer(texts.message("detected_bad", value=raw))
         return
-    detected = local.replace(tzinfo=texts.tz)
     if detected > workflow.clock():
         await message.answer(texts.message("detected_future"))
         return

@@ -88,6 +88,14 @@ def parse_directory(text: str) -> list[DirectoryRow]:
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                (
+                    line,
+                    "больше значений, чем столбцов в заголовке; значение с «;» возьмите в кавычки",
+                )
+            )
+            continue
 
         def cell(key: str, cells: list[str] = cells) -> str:
             index = positions.get(key)

@@ -104,6 +104,8 @@ class Workflow:
         )
 
     async def viewable(self, actor: Actor, incident_id: int) -> IncidentView:
+        if not actor.known:
+            raise Refused(Denial.UNKNOWN_PERSON)
         view = await self.view(incident_id)
         if view is None:
             raise Refused("not_found")
