@@ -23,6 +23,7 @@ async def test_decline_and_reroute_in_one_tap(cast: Cast, harness: Harness, emu:
     assert answer["text"] == "Напишите причину сообщением"
     assert "Почему инцидент №1 не в компетенции" in cast.housing.last().text
     await cast.housing.send("Это сети водоканала, не наша зона.")
+    assert "Инцидент №1 возвращён координатору МЦУ" in cast.housing.last().text
     assert "возвращён исполнителем" in card.text
     assert card.buttons == []  # nothing more for the declining organisation to press
 
@@ -62,6 +63,7 @@ async def test_return_for_rework_then_second_version(cast: Cast, harness: Harnes
     answer = await cast.coordinator.click("На доработку", approval)
     assert answer["text"] == "Напишите причину сообщением"
     await cast.coordinator.send("Укажите сроки и ответственного.")
+    assert "возвращён исполнителю на доработку" in cast.coordinator.last().text
     assert "возвращён на доработку" in approval.text
     assert approval.buttons == []
 

@@ -70,6 +70,11 @@ class Denial(StrEnum):
     OTHER_ORGANISATION = "other_organisation"
     WRONG_STATE = "wrong_state"
     NO_CATEGORY = "no_category"
+    NOT_FOUND = "not_found"
+    OLD_VERSION = "old_version"  # a button of a draft version that was since replaced
+    EMPTY_DRAFT = "empty_draft"
+    NO_SUCH_ORGANISATION = "no_such_organisation"
+    ALREADY_SIGNIFICANT = "already_significant"
 
 
 @dataclass(frozen=True)

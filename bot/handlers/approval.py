@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.model import State
-from bot.domain.workflow import Action, Actor
+from bot.domain.workflow import Action, Actor, Denial
 from bot.filters import IsCoordinator
 from bot.handlers.states import Input
 from bot.keyboards import incident as kb
@@ -48,7 +48,7 @@ async def ask_return_reason(
 ) -> None:
     draft = await workflow.draft(callback_data.draft)
     if draft is None:
-        raise Refused("not_found")
+        raise Refused(Denial.NOT_FOUND)
     await workflow.require(actor, Action.RETURN, draft.incident_id)
     await state.set_state(Input.return_reason)
     await state.set_data({"draft": draft.id})
@@ -88,7 +88,9 @@ async def return_draft(
             ),
             kb.executor_card(texts, view.incident),
         )
-    await message.answer(texts.alert("ok"), parse_mode=None)
+    await message.answer(
+        texts.message("returned_done", incident_id=draft.incident_id, version=draft.version)
+    )
 
 
 async def publish(

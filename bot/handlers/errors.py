@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
+from bot.domain.workflow import Denial
 from bot.services.workflow import Refused
 from bot.texts import Texts
 
@@ -13,9 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def explain(texts: Texts, refusal: Refused) -> str:
-    if refusal.denial == "wrong_state":
+    if refusal.denial is Denial.WRONG_STATE:
         return texts.alert("wrong_state", state=refusal.state)
-    return texts.alert(str(refusal.denial))
+    return texts.alert(refusal.denial.value)
 
 
 async def refused_button(event: ErrorEvent, query: CallbackQuery, texts: Texts) -> None:

@@ -9,7 +9,7 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.domain.workflow import Action, Actor
+from bot.domain.workflow import Action, Actor, Denial
 from bot.filters import IsExecutor
 from bot.handlers.intake import media_of
 from bot.handlers.states import Input
@@ -96,7 +96,7 @@ async def decline(
         await notifier.coordinator_markup(view),
         incident_id=incident_id,
     )
-    await message.answer(texts.alert("ok"), parse_mode=None)
+    await message.answer(texts.message("declined_done", incident_id=incident_id))
 
 
 async def ask_answer(
@@ -252,7 +252,7 @@ async def _own_draft(draft_id: int, actor: Actor, workflow: Workflow) -> Draft:
     """The draft, if the actor may still edit it (Refused otherwise)."""
     draft = await workflow.draft(draft_id)
     if draft is None:
-        raise Refused("not_found")
+        raise Refused(Denial.NOT_FOUND)
     await workflow.require(actor, Action.WRITE, draft.incident_id)
     return draft
 

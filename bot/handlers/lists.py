@@ -22,15 +22,13 @@ async def my_incidents(message: Message, actor: Actor, workflow: Workflow, texts
     views = await workflow.open_incidents(actor.organisation_id)
     await _send_lines(
         message,
-        texts.message("open_list", items=views, title="Открытые инциденты вашей организации"),
+        texts.message("open_list", items=views, mine=True),
     )
 
 
 async def all_open(message: Message, workflow: Workflow, texts: Texts) -> None:
     views = await workflow.open_incidents()
-    await _send_lines(
-        message, texts.message("open_list", items=views, title="Все открытые инциденты")
-    )
+    await _send_lines(message, texts.message("open_list", items=views, mine=False))
 
 
 async def one_incident(

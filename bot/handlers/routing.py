@@ -175,7 +175,7 @@ async def set_detected(
     await workflow.set_detected(actor, incident_id, detected)
     await state.clear()
     await notifier.refresh(incident_id)
-    await message.answer(texts.alert("ok"), parse_mode=None)
+    await message.answer(texts.message("detected_set", incident_id=incident_id))
 
 
 async def mark_significant(

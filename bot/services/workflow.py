@@ -21,7 +21,7 @@ from storage.records import Assignment, Attachment, Draft, Event, Incident, Orga
 class Refused(Exception):
     """An action the rules do not allow; `denial` says why, `state` is the incident's now."""
 
-    def __init__(self, denial: Denial | str, state: State | None = None) -> None:
+    def __init__(self, denial: Denial, state: State | None = None) -> None:
         super().__init__(denial)
         self.denial = denial
         self.state = state
@@ -108,7 +108,7 @@ class Workflow:
             raise Refused(Denial.UNKNOWN_PERSON)
         view = await self.view(incident_id)
         if view is None:
-            raise Refused("not_found")
+            raise Refused(Denial.NOT_FOUND)
         orgs = [a.organisation_id for a in view.assignments]
         denial = check(actor, Action.VIEW, view.incident.state, orgs)
         if denial:
@@ -213,7 +213,7 @@ class Workflow:
         async with self.db.transaction() as conn:
             incident = await self._checked(conn, actor, Action.SET_DETECTED, incident_id)
             if incident.significant:
-                raise Refused("already_significant", incident.state)
+                raise Refused(Denial.ALREADY_SIGNIFICANT, incident.state)
             await repo.update_incident(conn, incident_id, significant=1)
             await self._event(
                 conn, incident_id, actor, "significant", incident.state, self.clock()
@@ -224,7 +224,7 @@ class Workflow:
             incident = await self._checked(conn, actor, Action.ROUTE, incident_id)
             org = await dir_repo.organisation(conn, organisation_id)
             if org is None or not await dir_repo.organisation_members(conn, org.id):
-                raise Refused("no_such_organisation", incident.state)
+                raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
             if await repo.active_assignment(conn, incident_id, org.id):
                 raise Refused(Denial.WRONG_STATE, incident.state)
             assert incident.category is not None  # checked by the rules
@@ -391,7 +391,7 @@ class Workflow:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
             if not draft.text.strip():
-                raise Refused("empty_draft", incident.state)
+                raise Refused(Denial.EMPTY_DRAFT, incident.state)
             now = self.clock()
             await repo.update_draft(conn, draft_id, state=DraftState.SUBMITTED, submitted_at=now)
             state = after_action(Action.SUBMIT, incident.state)
@@ -440,7 +440,7 @@ class Workflow:
     ) -> Incident:
         incident = await repo.get_incident(conn, incident_id)
         if incident is None:
-            raise Refused("not_found")
+            raise Refused(Denial.NOT_FOUND)
         orgs = [
             a.organisation_id
             for a in await repo.assignments(conn, incident_id)
@@ -458,11 +458,11 @@ class Workflow:
     ) -> tuple[Draft, Incident]:
         draft = await repo.get_draft(conn, draft_id)
         if draft is None:
-            raise Refused("not_found")
+            raise Refused(Denial.NOT_FOUND)
         incident = await self._checked(conn, actor, action, draft.incident_id)
         latest = await repo.latest_draft(conn, draft.incident_id)
         if latest is None or latest.id != draft.id:
-            raise Refused("old_version", incident.state)
+            raise Refused(Denial.OLD_VERSION, incident.state)
         return draft, incident
 
     async def _assignment(
