@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.domain.model import State
 from bot.domain.workflow import Action, Actor, Denial
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input
+from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import DraftAct, DraftCb
 from bot.notifier import Notifier
@@ -50,13 +50,14 @@ async def ask_return_reason(
     if draft is None:
         raise Refused(Denial.NOT_FOUND)
     await workflow.require(actor, Action.RETURN, draft.incident_id)
-    await state.set_state(Input.return_reason)
-    await state.set_data({"draft": draft.id})
-    await query.answer(texts.alert("write_reason"))
-    if query.message:
-        await query.message.answer(
-            texts.message("return_prompt", incident_id=draft.incident_id, version=draft.version)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.return_reason,
+        {"draft": draft.id},
+        texts.message("return_prompt", incident_id=draft.incident_id, version=draft.version),
+        texts.alert("write_reason"),
+    )
 
 
 async def return_draft(

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.domain.workflow import Action, Actor, Denial
 from bot.filters import IsExecutor
 from bot.handlers.intake import media_of
-from bot.handlers.states import Input
+from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb
 from bot.notifier import Notifier
@@ -58,13 +58,14 @@ async def ask_decline_reason(
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.DECLINE, callback_data.incident)
-    await state.set_state(Input.decline_reason)
-    await state.set_data({"incident": callback_data.incident})
-    await query.answer(texts.alert("write_reason"))
-    if query.message:
-        await query.message.answer(
-            texts.message("decline_prompt", incident_id=callback_data.incident)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.decline_reason,
+        {"incident": callback_data.incident},
+        texts.message("decline_prompt", incident_id=callback_data.incident),
+        texts.alert("write_reason"),
+    )
 
 
 async def decline(
@@ -108,13 +109,13 @@ async def ask_answer(
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.WRITE, callback_data.incident)
-    await state.set_state(Input.answer_text)
-    await state.set_data({"incident": callback_data.incident})
-    await query.answer()
-    if query.message:
-        await query.message.answer(
-            texts.message("answer_prompt", incident_id=callback_data.incident)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.answer_text,
+        {"incident": callback_data.incident},
+        texts.message("answer_prompt", incident_id=callback_data.incident),
+    )
 
 
 async def ask_new_text(
@@ -192,13 +193,13 @@ async def ask_attachments(
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.ATTACH, callback_data.incident)
-    await state.set_state(Input.attachments)
-    await state.set_data({"incident": callback_data.incident, "groups": []})
-    await query.answer()
-    if query.message:
-        await query.message.answer(
-            texts.message("attach_prompt", incident_id=callback_data.incident)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.attachments,
+        {"incident": callback_data.incident, "groups": []},
+        texts.message("attach_prompt", incident_id=callback_data.incident),
+    )
 
 
 async def attachment(

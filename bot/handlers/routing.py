@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.domain.terms import parse_local_time
 from bot.domain.workflow import Action, Actor
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input
+from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import CategoryCb, IncidentAct, IncidentCb, PickAct, PickCb
 from bot.notifier import Notifier
@@ -83,13 +83,13 @@ async def ask_search(
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.ROUTE, callback_data.incident)
-    await state.set_state(Input.org_search)
-    await state.set_data({"incident": callback_data.incident})
-    await query.answer()
-    if query.message:
-        await query.message.answer(
-            texts.message("search_prompt", incident_id=callback_data.incident)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.org_search,
+        {"incident": callback_data.incident},
+        texts.message("search_prompt", incident_id=callback_data.incident),
+    )
 
 
 async def search(
@@ -146,13 +146,13 @@ async def ask_detected(
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.SET_DETECTED, callback_data.incident)
-    await state.set_state(Input.detected_at)
-    await state.set_data({"incident": callback_data.incident})
-    await query.answer()
-    if query.message:
-        await query.message.answer(
-            texts.message("detected_prompt", incident_id=callback_data.incident)
-        )
+    await ask_for(
+        query,
+        state,
+        Input.detected_at,
+        {"incident": callback_data.incident},
+        texts.message("detected_prompt", incident_id=callback_data.incident),
+    )
 
 
 async def set_detected(
