@@ -24,14 +24,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def run_bot(settings: Settings) -> None:
+async def run_bot(settings: Settings) -> int:
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from bot.app import create_app
 
     app = await create_app(settings)
     try:
+        await app.bot.get_me()
+    except TelegramUnauthorizedError:
+        print("Telegram отклонил BOT_TOKEN: проверьте токен у @BotFather.", file=sys.stderr)
+        return 1
+    except TelegramNetworkError as exc:
+        where = settings.bot_api_url or "api.telegram.org"
+        print(f"Нет связи с сервером Bot API ({where}): {exc.message}", file=sys.stderr)
+        return 1
+    else:
         await app.run_polling()
     finally:
         await app.close()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import run_directory
 
         return run_directory(settings, args.action, args.file)
-    asyncio.run(run_bot(settings))
-    return 0
+    return asyncio.run(run_bot(settings))
 
 
 if __name__ == "__main__":

@@ -90,6 +90,10 @@ def test_cp1251_and_missing_columns(admin_env: Path, capsys: pytest.CaptureFixtu
     assert "строка 1: в заголовке нет столбцов: тематический блок, должность, роль" in (
         capsys.readouterr().err
     )
+    header_only = admin_env / "empty.csv"
+    header_only.write_text("организация;тематический блок;фио;должность;роль\n", encoding="utf-8")
+    assert main(["directory", "import", str(header_only)]) == 1
+    assert "в файле нет ни одного сотрудника" in capsys.readouterr().err
     assert main(["directory", "import", str(admin_env / "nope.csv")]) == 1
     assert "Файл не найден" in capsys.readouterr().err
 
@@ -132,3 +136,19 @@ def test_missing_and_malformed_settings_are_named(tmp_path: Path) -> None:
     for name in ("BOT_TOKEN", "TIMEZONE", "COORDINATOR_IDS", "BOT_API_URL"):
         assert f"{name}: задан неверно" in result.stderr
     assert "secret" not in result.stderr + result.stdout
+
+
+def test_unreachable_bot_api_is_reported(tmp_path: Path) -> None:
+    result = run_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "TIMEZONE": "Europe/Moscow",
+            "COORDINATOR_IDS": "1",
+            "BOT_API_URL": "http://127.0.0.1:9",
+            "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        },
+        tmp_path,
+    )
+    assert result.returncode == 1
+    assert "Нет связи с сервером Bot API (http://127.0.0.1:9)" in result.stderr
+    assert TOKEN not in result.stderr + result.stdout

@@ -115,6 +115,8 @@ async def test_picker_pages_and_search(cast: Cast, harness: Harness, emu: Emulat
     assert "ничего не найдено" in cast.coordinator.last().text
     await cast.coordinator.click("Дом-10", results)
     assert results.buttons == []  # spent once routed
+    # Nobody of that organisation has opened an invite yet: the coordinator is told.
+    assert "доставить карточку некому" in cast.coordinator.last().text
     assert "направлен исполнителю" in card.text
     await cast.coordinator.send("/open")
     assert "ООО «УК Дом-10»" in cast.coordinator.last().text

@@ -127,6 +127,9 @@ def parse_directory(text: str) -> list[DirectoryRow]:
             )
         )
     problems.extend(_cross_check(rows))
+    if not rows and not problems:
+        # An empty directory would switch everyone off: surely not what was meant.
+        problems.append((1, "в файле нет ни одного сотрудника"))
     if problems:
         raise DirectoryError(sorted(problems))
     return rows
