@@ -61,15 +61,12 @@ class Notifier:
         """The card's HTML and whether the post's text had to be shortened to fit."""
         recent = view.events[-RECENT_EVENTS:]
 
-        def render(source: str, truncated: bool = False) -> str:
+        def render(source: str, truncated: bool) -> str:
             return self.texts.render(
                 "card.html.j2", view=view, source=source, truncated=truncated, recent=recent
             )
 
-        text, cut = self.texts.fit(render, view.incident.source_text)
-        if cut:
-            text, _ = self.texts.fit(lambda s: render(s, True), view.incident.source_text)
-        return text, cut
+        return self.texts.fit(render, view.incident.source_text)
 
     async def coordinator_markup(self, view: IncidentView) -> InlineKeyboardMarkup | None:
         incident = view.incident
@@ -90,42 +87,25 @@ class Notifier:
         return kb.coordinator_card(self.texts, incident)
 
     def draft_text(self, draft: Draft, audience: str, attachments: int) -> tuple[str, bool]:
-        def render(text: str) -> str:
+        def render(text: str, truncated: bool) -> str:
             return self.texts.render(
                 "draft.html.j2",
                 draft=draft,
                 audience=audience,
                 text=text,
-                truncated=False,
+                truncated=truncated,
                 attachments=attachments,
             )
 
-        html, cut = self.texts.fit(render, draft.text)
-        if cut:
-            html, _ = self.texts.fit(
-                lambda t: self.texts.render(
-                    "draft.html.j2",
-                    draft=draft,
-                    audience=audience,
-                    text=t,
-                    truncated=True,
-                    attachments=attachments,
-                ),
-                draft.text,
-            )
-        return html, cut
+        return self.texts.fit(render, draft.text)
 
     # --- targets -------------------------------------------------------------------------
 
     async def coordinator_chats(self) -> list[int]:
         async with self.db.read() as conn:
             people = await dir_repo.people_with_role(conn, Role.COORDINATOR)
-        chats = list(
-            dict.fromkeys(
-                [*self.coordinator_ids, *(p.telegram_id for p in people if p.telegram_id)]
-            )
-        )
-        return chats
+        bound = [p.telegram_id for p in people if p.telegram_id]
+        return list(dict.fromkeys([*self.coordinator_ids, *bound]))
 
     async def organisation_chats(self, organisation_id: int) -> list[int]:
         """The organisation's group if the bot is in one, else each bound member."""

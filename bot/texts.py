@@ -60,24 +60,25 @@ class Texts:
         return str(getattr(self.words, group)[key])
 
     def fit(
-        self, render: Callable[[str], str], text: str, limit: int = MESSAGE_LIMIT
+        self, render: Callable[[str, bool], str], text: str, limit: int = MESSAGE_LIMIT
     ) -> tuple[str, bool]:
-        """Render with `text`, shortening it until the result fits Telegram's limit.
+        """Render with `text`; if the result is over Telegram's limit, shorten `text` until it
+        fits, rendering with truncated=True so the template can say so.
 
         The user's text is cut before escaping, so an entity or tag is never split.
         Returns the HTML and whether the text was shortened.
         """
-        result = render(text)
+        result = render(text, False)
         if visible_length(result) <= limit:
             return result, False
         keep = len(text)
         while keep > 0:
             overflow = visible_length(result) - limit
             keep = max(0, keep - max(overflow, 1) - 1)
-            result = render(text[:keep].rstrip() + "…")
+            result = render(text[:keep].rstrip() + "…", True)
             if visible_length(result) <= limit:
                 return result, True
-        return render(""), True
+        return render("", True), True
 
 
 def split_lines(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -100,14 +100,15 @@ def test_fit_and_split_respect_telegram_limits() -> None:
     texts = Texts(ZoneInfo("UTC"))
     body = "&<>" * 3000
 
-    def render(text: str) -> str:
-        return texts.message("full_text", text=text)
+    def render(text: str, truncated: bool) -> str:
+        return texts.message("full_text", text=text) + ("\n(сокращено)" if truncated else "")
 
     html, cut = texts.fit(render, body)
     assert cut
+    assert html.endswith("…\n(сокращено)")
     assert visible_length(html) <= 4096
     assert "&amp;" in html  # cut before escaping: no half entity
-    assert not html.rstrip("…").endswith("&")
+    assert not html.removesuffix("…\n(сокращено)").endswith("&")
     lines = "\n".join(f"<b>строка {n}</b>" for n in range(2000))
     chunks = split_lines(lines)
     assert len(chunks) > 1
