@@ -99,6 +99,12 @@ class Notifier:
 
         return self.texts.fit(render, draft.text)
 
+    def draft_markup(self, draft: Draft, audience: str) -> InlineKeyboardMarkup | None:
+        """The author edits a draft ("draft"); the coordinator decides on it (any other)."""
+        if audience == "draft":
+            return kb.draft_editor(self.texts, draft)
+        return kb.draft_approval(self.texts, draft)
+
     # --- targets -------------------------------------------------------------------------
 
     async def coordinator_chats(self) -> list[int]:
@@ -239,15 +245,10 @@ class Notifier:
         reply_to: int | None = None,
     ) -> Message | None:
         html, cut = self.draft_text(draft, audience, attachments)
-        markup = (
-            kb.draft_editor(self.texts, draft)
-            if audience == "draft"
-            else kb.draft_approval(self.texts, draft)
-        )
         message = await self.send_tracked(
             chat_id,
             html,
-            markup,
+            self.draft_markup(draft, audience),
             incident_id=draft.incident_id,
             audience=audience,
             draft_id=draft.id,
@@ -314,21 +315,11 @@ class Notifier:
                 draft = await self.workflow.draft(card.draft_id)
                 if draft is None:
                     continue
-                count = len(await self.workflow.draft_attachments(draft))
-                if card.audience == "draft":
-                    await self.edit(
-                        card,
-                        self.draft_text(draft, "draft", count)[0],
-                        kb.draft_editor(self.texts, draft),
-                    )
-                elif card.audience == "approval":
-                    await self.edit(
-                        card,
-                        self.draft_text(draft, "approval", count)[0],
-                        kb.draft_approval(self.texts, draft),
-                    )
-                else:  # the bare text to publish: only its button changes
-                    await self.edit(card, None, kb.draft_approval(self.texts, draft))
+                text = None
+                if card.audience not in MARKUP_ONLY:
+                    count = len(await self.workflow.draft_attachments(draft))
+                    text = self.draft_text(draft, card.audience, count)[0]
+                await self.edit(card, text, self.draft_markup(draft, card.audience))
                 continue
             if card.audience == "picker":
                 if view.incident.state not in (State.NEW, State.DECLINED):
@@ -360,8 +351,9 @@ class Notifier:
                     message_id=card.message_id,
                     reply_markup=markup,
                 )
-        except TelegramBadRequest as exc:
-            if "not modified" not in exc.message:
+        except TelegramAPIError as exc:
+            problem = exc.message if isinstance(exc, TelegramBadRequest) else ""
+            if "not modified" not in problem:
                 log.warning(
                     "edit failed chat=%s message=%s incident=%s: %s",
                     card.chat_id,
@@ -369,19 +361,10 @@ class Notifier:
                     card.incident_id,
                     exc,
                 )
-                if "not found" in exc.message:
+                if "not found" in problem:  # deleted by the person: stop editing it
                     async with self.db.transaction() as conn:
                         await repo.forget_card(conn, card.chat_id, card.message_id)
                 return
-        except TelegramAPIError as exc:
-            log.warning(
-                "edit failed chat=%s message=%s incident=%s: %s",
-                card.chat_id,
-                card.message_id,
-                card.incident_id,
-                exc,
-            )
-            return
         async with self.db.transaction() as conn:
             await repo.set_card_shown(conn, card.chat_id, card.message_id, shown)
 
