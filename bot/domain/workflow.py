@@ -16,6 +16,7 @@ from bot.domain.model import AnswerKind, Role, State
 class Action(StrEnum):
     SET_CATEGORY = "set_category"
     SET_DETECTED = "set_detected"
+    MARK_SIGNIFICANT = "mark_significant"
     ROUTE = "route"
     ACCEPT = "accept"
     DECLINE = "decline"
@@ -32,6 +33,7 @@ COORDINATOR_ACTIONS = frozenset(
     {
         Action.SET_CATEGORY,
         Action.SET_DETECTED,
+        Action.MARK_SIGNIFICANT,
         Action.ROUTE,
         Action.APPROVE,
         Action.RETURN,
@@ -48,6 +50,7 @@ _DRAFTING = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AW
 ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.SET_CATEGORY: frozenset({State.NEW}),
     Action.SET_DETECTED: frozenset(State) - {State.CLOSED},
+    Action.MARK_SIGNIFICANT: frozenset(State) - {State.CLOSED},
     Action.ROUTE: frozenset({State.NEW, State.DECLINED}),
     Action.ACCEPT: frozenset({State.ASSIGNED}),
     Action.DECLINE: frozenset({State.ASSIGNED, State.IN_PROGRESS}),

@@ -211,7 +211,7 @@ class Workflow:
     async def set_significant(self, actor: Actor, incident_id: int) -> None:
         """«Социально значимое» (point 25): kept now so the Head can be told of it."""
         async with self.db.transaction() as conn:
-            incident = await self._checked(conn, actor, Action.SET_DETECTED, incident_id)
+            incident = await self._checked(conn, actor, Action.MARK_SIGNIFICANT, incident_id)
             if incident.significant:
                 raise Refused(Denial.ALREADY_SIGNIFICANT, incident.state)
             await repo.update_incident(conn, incident_id, significant=1)
