@@ -26,6 +26,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     card = coordinator.last()
     assert "Инцидент №1" in card.text
     assert "категория не выбрана" in card.text
+    assert "Выберите категорию кнопками ниже." in card.text
     # The citizen's markup shows literally, not as formatting.
     assert "<b>яма</b> & лужа" in card.text
     assert "Подслушано в Красноуфимске" in card.text
@@ -35,6 +36,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     await coordinator.click("Решаемое", card)  # the same message, edited in place
     assert emu.find(coordinator.id, card.id) is card
     assert "Решаемое (фаст-трек)" in card.text
+    assert "Выберите тематический блок и организацию-исполнителя" in card.text
     assert card.buttons == ["ЖКХ", "Образование", "🔍 Поиск по названию"]
 
     await coordinator.click("ЖКХ", card)

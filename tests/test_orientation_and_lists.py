@@ -21,7 +21,7 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
     assert "Вы — координатор МЦУ" in cast.coordinator.last().text
     await cast.housing.send("/start")
     text = cast.housing.last().text
-    assert "вы — исполнитель от организации «МКУ «УРЖКК»»" in text
+    assert "вы — исполнитель (МКУ «УРЖКК»)" in text
     assert "«Не наше»" in text
     await cast.supervisor.send("/help")
     assert "заместитель главы (куратор)" in cast.supervisor.last().text

@@ -107,7 +107,7 @@ async def test_invite_is_single_use(cast: Cast, harness: Harness, emu: Emulator)
 
     nina, thief = User(emu, 5001, "Нина"), User(emu, 5002, "Чужой")
     await nina.send(f"/start {code}")
-    assert "Вы зарегистрированы как исполнитель («МКУ «УРЖКК»»)" in nina.last().text
+    assert "Вы зарегистрированы как исполнитель, организация: МКУ «УРЖКК»" in nina.last().text
     await thief.send(f"/start {code}")
     assert "уже использована" in thief.last().text
     await thief.send("/start forged-code-123")
