@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.domain.model import Category
 from bot.logs import setup_logging
 
 
@@ -21,6 +22,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     imp.add_argument("file", type=Path)
     exp = actions.add_parser("export", help="выгрузить справочник в CSV")
     exp.add_argument("file", type=Path, nargs="?", help="файл (по умолчанию — на экран)")
+    due = commands.add_parser("deadlines", help="сроки по профилю для инцидента")
+    due.add_argument("--category", required=True, choices=[c.value for c in Category])
+    due.add_argument("--detected", required=True, help="время обнаружения, 2025-12-30T16:00")
+    due.add_argument("--profile", help="профиль регламента (по умолчанию REGULATION_PROFILE)")
+    due.add_argument("--json", action="store_true", help="один объект JSON")
+    cal = commands.add_parser("calendar", help="рабочие дни и часы месяца по профилю")
+    cal.add_argument("month", help="ГГГГ-ММ, например 2026-01")
+    cal.add_argument("--profile", help="профиль регламента (по умолчанию REGULATION_PROFILE)")
     return parser.parse_args(argv)
 
 
@@ -28,8 +37,13 @@ async def run_bot(settings: Settings) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     from bot.app import create_app
+    from bot.domain.profile import ProfileError
 
-    app = await create_app(settings)
+    try:
+        app = await create_app(settings)
+    except ProfileError as exc:
+        print(f"REGULATION_PROFILE: {exc}", file=sys.stderr)
+        return 2
     try:
         await app.bot.get_me()
     except TelegramUnauthorizedError:
@@ -46,8 +60,25 @@ async def run_bot(settings: Settings) -> int:
     return 0
 
 
+def check_profile(args: argparse.Namespace) -> int:
+    from bot.deadline_cli import deadlines, month
+    from bot.domain.profile import ProfileError
+
+    try:
+        if args.command == "deadlines":
+            print(deadlines(args.category, args.detected, args.profile, args.json))
+        else:
+            print(month(args.month, args.profile))
+    except ProfileError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command in ("deadlines", "calendar"):
+        return check_profile(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

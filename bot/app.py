@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -13,11 +15,14 @@ from aiogram.enums import ParseMode
 
 from bot.commands import set_all_commands
 from bot.config import Settings
+from bot.domain.profile import load_profile
 from bot.handlers import get_routers
 from bot.middlewares import ActorMiddleware
 from bot.notifier import Notifier
+from bot.scheduler.reminders import ReminderScheduler
 from bot.services.directory import Directory
-from bot.services.workflow import Workflow
+from bot.services.timers import Timekeeper
+from bot.services.workflow import Workflow, utc_now
 from bot.texts import Texts
 from storage.db import Database
 from storage.fsm import SQLiteStorage
@@ -45,6 +50,8 @@ class App:
     texts: Texts
     workflow: Workflow
     directory: Directory
+    notifier: Notifier
+    reminders: ReminderScheduler
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         people = [
@@ -62,17 +69,27 @@ class App:
         )
 
     async def close(self) -> None:
+        await self.reminders.shutdown()
         await self.bot.session.close()
         await self.db.close()
 
 
-async def create_app(settings: Settings) -> App:
+async def create_app(
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    *,
+    schedule: bool = True,
+) -> App:
+    """Build everything from settings. ProfileError if the regulation profile is unusable.
+    With schedule=False reminders only go out when `app.reminders.tick()` is called."""
+    profile = load_profile(settings.regulation_profile, settings.tz)
     db = await Database.open(settings.database_path)
     texts = Texts(settings.tz)
     bot = create_bot(settings)
-    workflow = Workflow(db, settings.coordinator_ids)
-    directory = Directory(db)
+    workflow = Workflow(db, settings.coordinator_ids, Timekeeper(profile), clock)
+    directory = Directory(db, clock)
     notifier = Notifier(bot, db, workflow, texts, sorted(settings.coordinator_ids))
+    reminders = ReminderScheduler(workflow, notifier.deliver_notice)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,
@@ -83,4 +100,7 @@ async def create_app(settings: Settings) -> App:
     )
     dispatcher.update.outer_middleware(ActorMiddleware(workflow))
     dispatcher.include_routers(*get_routers())
-    return App(settings, db, bot, dispatcher, texts, workflow, directory)
+    if schedule:
+        dispatcher.startup.register(reminders.start)
+        dispatcher.shutdown.register(reminders.shutdown)
+    return App(settings, db, bot, dispatcher, texts, workflow, directory, notifier, reminders)

@@ -21,6 +21,7 @@ SETTING_HINTS = {
     "DATABASE_PATH": "путь к файлу базы SQLite",
     "BOT_USERNAME": "имя бота без @ (необязательно)",
     "LOG_LEVEL": "DEBUG, INFO, WARNING или ERROR",
+    "REGULATION_PROFILE": "имя профиля из profiles/ или путь к TOML-файлу",
 }
 
 
@@ -33,6 +34,7 @@ class Settings(BaseSettings):
     bot_api_url: str | None = None
     bot_username: str | None = None
     database_path: Path = Path("data/mcu-bot.sqlite3")
+    regulation_profile: str = "krasnoufimsk"
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("bot_token")

@@ -21,8 +21,10 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.domain.model import AttachmentKind, Role, State
+from bot.domain.model import AttachmentKind, Category, Role, State
+from bot.domain.timers import StepKind
 from bot.keyboards import incident as kb
+from bot.services.timers import Notice
 from bot.services.workflow import IncidentView, Workflow
 from bot.texts import Texts
 from storage import directory as dir_repo
@@ -60,13 +62,35 @@ class Notifier:
     def render_card(self, view: IncidentView) -> tuple[str, bool]:
         """The card's HTML and whether the post's text had to be shortened to fit."""
         recent = view.events[-RECENT_EVENTS:]
+        deadlines = self.deadlines(view)
 
         def render(source: str, truncated: bool) -> str:
             return self.texts.render(
-                "card.html.j2", view=view, source=source, truncated=truncated, recent=recent
+                "card.html.j2",
+                view=view,
+                source=source,
+                truncated=truncated,
+                recent=recent,
+                deadlines=deadlines,
             )
 
         return self.texts.fit(render, view.incident.source_text)
+
+    def deadlines(self, view: IncidentView) -> list[dict[str, object]]:
+        """The running terms with their due moment and, when late, by how much (working
+        time, as of now)."""
+        now = self.workflow.clock()
+        calendar = self.workflow.timekeeper.profile.calendar
+        names = {a.organisation_id: a.organisation for a in view.assignments}
+        return [
+            {
+                "stage": t.stage.value,
+                "organisation": names.get(t.organisation_id) if t.organisation_id else None,
+                "due": t.due_at,
+                "late": calendar.between(t.due_at, now) if now > t.due_at else None,
+            }
+            for t in view.timers
+        ]
 
     async def coordinator_markup(self, view: IncidentView) -> InlineKeyboardMarkup | None:
         incident = view.incident
@@ -301,6 +325,75 @@ class Notifier:
             else:
                 await self.send(chat_id, text, markup)
 
+    async def supervisor_chats(self, organisation_id: int) -> list[int]:
+        async with self.db.read() as conn:
+            people = await dir_repo.supervisors_of(conn, organisation_id)
+        return [p.telegram_id for p in people if p.telegram_id]
+
+    async def head_chats(self) -> list[int]:
+        async with self.db.read() as conn:
+            people = await dir_repo.people_with_role(conn, Role.HEAD)
+        return [p.telegram_id for p in people if p.telegram_id]
+
+    async def tell_head(self, incident_id: int) -> None:
+        """Point 25: high importance and socially significant incidents go to the Head."""
+        view = await self.workflow.view(incident_id)
+        if view is None:
+            return
+        note = self.texts.message(
+            "to_head",
+            incident_id=incident_id,
+            high=view.incident.category is Category.HIGH,
+            significant=view.incident.significant,
+        )
+        for chat_id in await self.head_chats():
+            await self.send(chat_id, note)
+            await self.send_tracked(
+                chat_id, self.card_text(view), None, incident_id=incident_id, audience="view"
+            )
+
+    async def deliver_notice(self, notice: Notice) -> None:
+        """A reminder to whoever's move it is; an escalation to the coordinator and the
+        supervisor of a late organisation (point 24). Cards then show the lateness."""
+        organisation = ""
+        if notice.organisation_id is not None:
+            async with self.db.read() as conn:
+                org = await dir_repo.organisation(conn, notice.organisation_id)
+            organisation = org.name if org else ""
+        movers = (
+            await self.organisation_chats(notice.organisation_id)
+            if notice.organisation_id is not None
+            else await self.coordinator_chats()
+        )
+        common = {
+            "incident_id": notice.incident_id,
+            "stage": notice.stage.value,
+            "organisation": organisation,
+            "due": notice.due_at,
+        }
+        if notice.kind is StepKind.REMIND:
+            text = self.texts.message("reminder", left=notice.left, **common)
+            for chat_id in movers:
+                await self.send(chat_id, text)
+        elif notice.kind is StepKind.DUE:
+            for chat_id in movers:
+                await self.send(chat_id, self.texts.message("overdue", **common))
+        if notice.organisation_id is not None and notice.kind is not StepKind.REMIND:
+            text = self.texts.message(
+                "escalation",
+                late=notice.late,
+                number=notice.number,
+                total=self.workflow.timekeeper.profile.reminders.escalation_times,
+                **common,
+            )
+            watchers = [
+                *await self.coordinator_chats(),
+                *await self.supervisor_chats(notice.organisation_id),
+            ]
+            for chat_id in dict.fromkeys(watchers):
+                await self.send(chat_id, text)
+        await self.refresh(notice.incident_id)
+
     # --- keeping cards current -----------------------------------------------------------
 
     async def refresh(self, incident_id: int) -> None:
@@ -324,6 +417,9 @@ class Notifier:
             if card.audience == "picker":
                 if view.incident.state not in (State.NEW, State.DECLINED):
                     await self.edit(card, None, None)  # routed: its choices are spent
+                continue
+            if card.audience == "view":  # the Head's copy: no buttons
+                await self.edit(card, self.card_text(view), None)
                 continue
             if card.audience == "coordinator":
                 markup = await self.coordinator_markup(view)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _TAG = re.compile(r"<[^>]*>")
+
+
+def format_duration(value: timedelta) -> str:
+    """Working time as «2 ч 05 мин», «45 мин»."""
+    minutes = max(0, int(value.total_seconds() // 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} мин"
+    return f"{hours} ч" + (f" {rest:02d} мин" if rest else "")
 
 
 def visible_length(html_text: str) -> int:
@@ -37,6 +46,7 @@ class Texts:
             keep_trailing_newline=False,
         )
         self.env.filters["dt"] = self.format_time
+        self.env.filters["duration"] = format_duration
         self.words = self.env.get_template("words.txt.j2").module
         self.env.globals["words"] = self.words
         self._alerts = self.env.get_template("alerts.txt.j2").module

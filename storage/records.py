@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.domain.model import AnswerKind, AttachmentKind, Category, DraftState, Role, State
+from bot.domain.profile import Stage
 
 
 def to_db_time(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime")
-    return value.isoformat()
+    # Always UTC, so that stored times sort as text in time order.
+    return value.astimezone(UTC).isoformat()
 
 
 def from_db_time(value: str | None) -> datetime | None:
@@ -112,3 +114,15 @@ class CardMessage:
     organisation_id: int | None
     draft_id: int | None
     shown: str | None = None
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    incident_id: int
+    stage: Stage
+    organisation_id: int | None
+    started_at: datetime
+    due_at: datetime
+    step: int
+    next_at: datetime | None

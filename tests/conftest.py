@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,6 +28,26 @@ DIRECTORY_CSV = """организация;тематический блок;фи
 """
 
 
+# Monday 02.03.2026 10:00 in Krasnoufimsk: inside working hours, far from holidays.
+START = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo(TIMEZONE))
+
+
+class FakeClock:
+    """The time as the bot and the emulator see it; tests move it by hand."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+    def set_local(self, text: str) -> None:
+        self.now = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
+
+
 async def wait_until(predicate: Callable[[], bool], within: float = 10) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not predicate():
@@ -38,6 +60,8 @@ async def wait_until(predicate: Callable[[], bool], within: float = 10) -> None:
 class Harness:
     emu: Emulator
     db_path: Path
+    clock: FakeClock
+    schedule: bool = False  # scheduler tests switch the real APScheduler job on
     app: App | None = None
     task: asyncio.Task[None] | None = None
 
@@ -53,7 +77,9 @@ class Harness:
 
     async def start(self) -> App:
         polls = sum(r.method == "getUpdates" for r in self.emu.requests)
-        self.app = await create_app(load_settings(**self.settings_overrides()))
+        self.app = await create_app(
+            load_settings(**self.settings_overrides()), self.clock, schedule=self.schedule
+        )
         self.task = asyncio.create_task(self.app.run_polling(handle_signals=False))
         await wait_until(lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls)
         return self.app
@@ -85,16 +111,21 @@ class Cast:
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    emulator = Emulator(TOKEN)
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
+    emulator = Emulator(TOKEN, clock=clock)
     await emulator.start()
     yield emulator
     await emulator.stop()
 
 
 @pytest.fixture
-async def harness(emu: Emulator, tmp_path: Path) -> AsyncIterator[Harness]:
-    h = Harness(emu, tmp_path / "bot.sqlite3")
+async def harness(emu: Emulator, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    h = Harness(emu, tmp_path / "bot.sqlite3", clock)
     await h.start()
     yield h
     await h.stop()

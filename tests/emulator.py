@@ -15,7 +15,9 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -214,6 +216,11 @@ class Emulator:
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
+    # Where message dates come from: the tests' controlled clock.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> int:
+        return int(self.clock().timestamp())
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -368,7 +375,7 @@ class Emulator:
         counter = self._message_ids.setdefault(chat, itertools.count(1))
         data = {
             "message_id": next(counter),
-            "date": int(time.time()),
+            "date": self.now(),
             "chat": self._chat_object(chat),
             "from": sender or self.bot_user,
             **fields,
@@ -412,7 +419,7 @@ class Emulator:
             )
         message.data["text"] = plain
         message.html = raw
-        message.data["edit_date"] = int(time.time())
+        message.data["edit_date"] = self.now()
         if markup:
             message.data["reply_markup"] = markup
         else:
@@ -642,7 +649,7 @@ class User:
                 "type": "channel",
                 "chat": {"id": -1001234567890, "type": "channel", "title": forward_from_channel},
                 "message_id": 77,
-                "date": int(time.time()) - 3600,
+                "date": self.emu.now() - 3600,
             }
         message = self._message(chat, fields)
         await self._deliver({"message": message.data})
@@ -702,7 +709,7 @@ class User:
                 "my_chat_member": {
                     "chat": self.emu._chat_object(group_id),
                     "from": self.json,
-                    "date": int(time.time()),
+                    "date": self.emu.now(),
                     "old_chat_member": {"status": "left", "user": self.emu.bot_user},
                     "new_chat_member": {"status": "member", "user": self.emu.bot_user},
                 }

@@ -130,13 +130,17 @@ async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> 
     assert "Не понял время «вчера»" in cast.coordinator.last().text
     await cast.coordinator.send("01.01.2099 10:00")
     assert "не может быть в будущем" in cast.coordinator.last().text
-    await cast.coordinator.send("05.03.2026 14:30")
-    assert "Обнаружен: 05.03.2026 14:30" in card.text
+    await cast.coordinator.send("27.02.2026 14:30")  # a Friday afternoon
+    assert "Обнаружен: 27.02.2026 14:30" in card.text
     await cast.coordinator.click("Повышенной", card)
     await cast.coordinator.click("ЖКХ", card)
     await cast.coordinator.click("УРЖКК", card)
-    # High importance: 3 hours from detection (regulation, point 12).
-    assert "Срок ответа: 05.03.2026 17:30" in card.text
+    # High importance: 3 working hours from detection (point 12): 2 h 30 min on Friday,
+    # 30 min on Monday morning. It is Monday 10:00 now, so the card shows it late.
+    assert "Срок ответа: 02.03.2026 08:30" in card.text
+    assert "Сейчас: ответ (МКУ «УРЖКК») — до 02.03.2026 08:30, просрочено на 1 ч 30 мин" in (
+        card.text
+    )
     answer = await cast.coordinator.click("Социально значимое", card)
     assert answer["text"] == "Отмечено как социально значимое"
     assert card.text.startswith("❗ Инцидент №1")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.model import AnswerKind, Category, Role, State
-from bot.domain.terms import answer_due
+from bot.domain.model import AnswerKind, Role, State
 from bot.domain.workflow import ALLOWED_FROM, Action, Actor, Denial, after_action, check
 from bot.texts import Texts, split_lines, visible_length
 
@@ -70,15 +69,6 @@ def test_after_action(
     action: Action, state: State, kind: AnswerKind | None, expected: State
 ) -> None:
     assert after_action(action, state, kind) is expected
-
-
-def test_answer_terms_from_the_regulation() -> None:
-    detected = datetime(2026, 3, 5, 9, 0, tzinfo=ZoneInfo("Asia/Yekaterinburg"))
-    assert answer_due(detected, Category.ORDINARY) - detected == timedelta(hours=6)
-    assert answer_due(detected, Category.FAST_TRACK) - detected == timedelta(hours=6)
-    assert answer_due(detected, Category.HIGH) - detected == timedelta(hours=3)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        answer_due(datetime(2026, 3, 5, 9, 0), Category.HIGH)  # noqa: DTZ001
 
 
 def test_templates_escape_user_text_and_show_local_time() -> None:

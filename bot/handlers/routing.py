@@ -7,7 +7,8 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.domain.terms import parse_local_time
+from bot.domain.calendar import parse_local_time
+from bot.domain.model import Category
 from bot.domain.workflow import Action, Actor
 from bot.filters import IsCoordinator
 from bot.handlers.states import Input, ask_for
@@ -30,6 +31,8 @@ async def choose_category(
 ) -> None:
     await workflow.set_category(actor, callback_data.incident, callback_data.category)
     await notifier.refresh(callback_data.incident)
+    if callback_data.category is Category.HIGH:
+        await notifier.tell_head(callback_data.incident)
     await query.answer(texts.alert("category_set", category=callback_data.category))
     if not await directory.blocks() and query.message:
         await query.message.answer(texts.message("no_organisations"))
@@ -188,6 +191,7 @@ async def mark_significant(
 ) -> None:
     await workflow.set_significant(actor, callback_data.incident)
     await notifier.refresh(callback_data.incident)
+    await notifier.tell_head(callback_data.incident)
     await query.answer(texts.alert("significant_set"))
 
 

@@ -3,19 +3,23 @@ in one transaction. Sending messages is the notifier's job; this module knows no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiosqlite
 
 from bot.domain.model import AnswerKind, AttachmentKind, Category, DraftState, Role, State
-from bot.domain.terms import answer_due
+from bot.domain.profile import Stage
+from bot.domain.timers import FROM_DETECTION
 from bot.domain.workflow import Action, Actor, Denial, after_action, check
+from bot.services.timers import Notice, Timekeeper
 from storage import directory as dir_repo
 from storage import incidents as repo
+from storage import timers as timer_repo
 from storage.db import Database
-from storage.records import Assignment, Attachment, Draft, Event, Incident, Organisation
+from storage.records import Assignment, Attachment, Draft, Event, Incident, Organisation, Timer
 
 
 class Refused(Exception):
@@ -36,6 +40,7 @@ class IncidentView:
     draft: Draft | None
     source_media: list[Attachment]
     events: list[Event]
+    timers: list[Timer]
 
     @property
     def active_assignments(self) -> list[Assignment]:
@@ -60,11 +65,22 @@ class Workflow:
         self,
         db: Database,
         coordinator_ids: Collection[int],
+        timekeeper: Timekeeper,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.db = db
         self.coordinator_ids = frozenset(coordinator_ids)
+        self.timekeeper = timekeeper
         self.clock = clock
+        # Told after every committed change, so the scheduler can re-aim at new timers.
+        self.on_change: Callable[[], Awaitable[None]] | None = None
+
+    @asynccontextmanager
+    async def _changing(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self.db.transaction() as conn:
+            yield conn
+        if self.on_change is not None:
+            await self.on_change()
 
     # --- who is acting -------------------------------------------------------------------
 
@@ -101,6 +117,7 @@ class Workflow:
             draft=await repo.latest_draft(conn, incident_id),
             source_media=await repo.attachments(conn, incident_id, None),
             events=await repo.events(conn, incident_id),
+            timers=await timer_repo.running(conn, incident_id),
         )
 
     async def viewable(self, actor: Actor, incident_id: int) -> IncidentView:
@@ -152,7 +169,7 @@ class Workflow:
         if not actor.is_coordinator:
             raise Refused(Denial.NOT_COORDINATOR)
         now = self.clock()
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             existing = None
             if media_group_id:
                 existing = await repo.incident_by_media_group(
@@ -183,7 +200,7 @@ class Workflow:
         return incident_id, created
 
     async def set_category(self, actor: Actor, incident_id: int, category: Category) -> None:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.SET_CATEGORY, incident_id)
             if incident.category is category:
                 return
@@ -200,17 +217,20 @@ class Workflow:
             )
 
     async def set_detected(self, actor: Actor, incident_id: int, detected_at: datetime) -> None:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.SET_DETECTED, incident_id)
             fields: dict[str, object] = {"detected_at": detected_at}
             if incident.category and incident.answer_due_at:
-                fields["answer_due_at"] = answer_due(detected_at, incident.category)
+                fields["answer_due_at"] = self._answer_due(detected_at, incident)
             await repo.update_incident(conn, incident_id, **fields)
-            await self._event(conn, incident_id, actor, "detected", incident.state, self.clock())
+            now = self.clock()
+            await self._event(conn, incident_id, actor, "detected", incident.state, now)
+            # The terms counted from detection start again from the corrected moment.
+            await self.timekeeper.sync(conn, incident_id, now, restart=FROM_DETECTION)
 
     async def set_significant(self, actor: Actor, incident_id: int) -> None:
         """«Социально значимое» (point 25): kept now so the Head can be told of it."""
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.MARK_SIGNIFICANT, incident_id)
             if incident.significant:
                 raise Refused(Denial.ALREADY_SIGNIFICANT, incident.state)
@@ -220,7 +240,7 @@ class Workflow:
             )
 
     async def route(self, actor: Actor, incident_id: int, organisation_id: int) -> Organisation:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.ROUTE, incident_id)
             org = await dir_repo.organisation(conn, organisation_id)
             if org is None or not await dir_repo.organisation_members(conn, org.id):
@@ -236,7 +256,7 @@ class Workflow:
                 incident_id,
                 state=state.value,
                 answer_due_at=incident.answer_due_at
-                or answer_due(incident.detected_at, incident.category),
+                or self._answer_due(incident.detected_at, incident),
             )
             await self._event(
                 conn, incident_id, actor, "routed", state, now, organisation_id=org.id
@@ -252,7 +272,7 @@ class Workflow:
     async def _decide(
         self, actor: Actor, draft_id: int, action: Action, reason: str | None
     ) -> Draft:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             draft, incident = await self._draft_checked(conn, actor, action, draft_id)
             if draft.state is not DraftState.SUBMITTED:
                 raise Refused(Denial.WRONG_STATE, incident.state)
@@ -281,7 +301,7 @@ class Workflow:
             return await repo.get_draft(conn, draft_id)  # type: ignore[return-value]
 
     async def publish(self, actor: Actor, draft_id: int) -> State:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             draft, incident = await self._draft_checked(conn, actor, Action.PUBLISH, draft_id)
             if draft.state is not DraftState.APPROVED:
                 raise Refused(Denial.WRONG_STATE, incident.state)
@@ -308,7 +328,7 @@ class Workflow:
     # --- executor ------------------------------------------------------------------------
 
     async def accept(self, actor: Actor, incident_id: int) -> None:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.ACCEPT, incident_id)
             await self._accept(conn, actor, incident)
 
@@ -329,7 +349,7 @@ class Workflow:
         )
 
     async def decline(self, actor: Actor, incident_id: int, reason: str) -> Assignment:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             incident = await self._checked(conn, actor, Action.DECLINE, incident_id)
             assignment = await self._assignment(conn, actor, incident)
             now = self.clock()
@@ -353,7 +373,7 @@ class Workflow:
         return assignment
 
     async def write(self, actor: Actor, incident_id: int, text: str) -> Draft:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.WRITE)
             await repo.update_draft(conn, draft.id, text=text)
             return await repo.get_draft(conn, draft.id)  # type: ignore[return-value]
@@ -367,7 +387,7 @@ class Workflow:
         file_unique_id: str,
         media_group_id: str | None,
     ) -> Draft:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.ATTACH)
             await repo.add_attachment(
                 conn,
@@ -382,13 +402,13 @@ class Workflow:
             return draft
 
     async def set_kind(self, actor: Actor, draft_id: int, kind: AnswerKind) -> Draft:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             await self._own_editing(conn, actor, draft_id, Action.WRITE)
             await repo.update_draft(conn, draft_id, kind=kind)
             return await repo.get_draft(conn, draft_id)  # type: ignore[return-value]
 
     async def submit(self, actor: Actor, draft_id: int) -> Draft:
-        async with self.db.transaction() as conn:
+        async with self._changing() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
             if not draft.text.strip():
                 raise Refused(Denial.EMPTY_DRAFT, incident.state)
@@ -473,6 +493,19 @@ class Workflow:
             raise Refused(Denial.OTHER_ORGANISATION, incident.state)
         return assignment
 
+    def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
+        return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)
+
+    # --- terms ---------------------------------------------------------------------------
+
+    async def fire_timers(self) -> list[Notice]:
+        async with self.db.transaction() as conn:
+            return await self.timekeeper.fire(conn, self.clock())
+
+    async def next_timer(self) -> datetime | None:
+        async with self.db.read() as conn:
+            return await self.timekeeper.earliest(conn)
+
     async def _event(
         self,
         conn: aiosqlite.Connection,
@@ -493,3 +526,5 @@ class Workflow:
             state_after=state,
             **extra,  # type: ignore[arg-type]
         )
+        # Every transition ends with its event: the place to start and stop stage clocks.
+        await self.timekeeper.sync(conn, incident_id, at)

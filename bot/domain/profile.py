@@ -1,0 +1,164 @@
+"""A regulation profile: the municipality's terms and working calendar, read from TOML.
+
+Profiles live in `profiles/NAME.toml`; a municipality writes its own by copying one.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.domain.calendar import WorkingCalendar
+from bot.domain.model import Category
+
+PROFILES = Path(__file__).resolve().parent.parent.parent / "profiles"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TERM = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
+
+
+class Stage(StrEnum):
+    """Each term of the regulation, named by the move it waits for."""
+
+    ROUTE = "route"  # p. 10: coordinator sends the incident to an executor
+    DECLINE = "decline"  # p. 11: executor accepts or returns it
+    ANSWER = "answer"  # p. 12: answer or interim answer, from detection
+    FINAL = "final"  # p. 12: final answer after an interim one, calendar days
+    PART = "part"  # p. 17: each executor's part when there are several
+    APPROVE = "approve"  # p. 14
+    REWORK = "rework"  # p. 15
+    PUBLISH = "publish"  # p. 16
+    FIRST_REPLY = "first_reply"  # Mezhdurechensk: first reply with the terms
+
+
+@dataclass(frozen=True)
+class Term:
+    amount: int
+    unit: str  # "m", "h" or "d" (calendar days)
+
+    @classmethod
+    def parse(cls, raw: str) -> Term:
+        match = _TERM.match(str(raw))
+        if not match:
+            raise ProfileError(f"срок «{raw}» не понят: пишите 30m, 6h или 8d")
+        unit = "m" if match.group(2) in ("m", "min") else match.group(2)
+        return cls(int(match.group(1)), unit)
+
+    @property
+    def working(self) -> timedelta:
+        return timedelta(minutes=self.amount) if self.unit == "m" else timedelta(hours=self.amount)
+
+    def due(self, calendar: WorkingCalendar, start: datetime) -> datetime:
+        if self.unit == "d":
+            return calendar.add_days(start, self.amount)
+        return calendar.add(start, self.working)
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    shares: tuple[float, ...]  # remind when this share of the term has passed
+    before: tuple[timedelta, ...]  # and this long (working time) before the due moment
+    escalation_every: timedelta  # repeat escalation while overdue (working time)
+    escalation_times: int  # at most this many escalations
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    name: str
+    calendar: WorkingCalendar
+    terms: dict[Stage, Term]
+    answer: dict[Category, Term]
+    reminders: ReminderPolicy
+
+    def term(self, stage: Stage, category: Category | None = None) -> Term | None:
+        if stage is Stage.ANSWER:
+            return self.answer[category or Category.ORDINARY]
+        return self.terms.get(stage)
+
+    def due(self, stage: Stage, start: datetime, category: Category | None = None) -> datetime:
+        term = self.term(stage, category)
+        if term is None:
+            raise ProfileError(f"в профиле нет срока «{stage.value}»")
+        return term.due(self.calendar, start)
+
+    def all_due(self, category: Category, detected: datetime) -> dict[str, datetime]:
+        """Each stage's due moment as if its clock started at `detected`."""
+        return {
+            stage.value: self.due(stage, detected, category)
+            for stage in Stage
+            if self.term(stage, category) is not None
+        }
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used, worded for the administrator."""
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in PROFILES.glob("*.toml"))
+
+
+def load_profile(name_or_path: str, tz: ZoneInfo | None = None) -> Profile:
+    """Load `profiles/NAME.toml` (or a path to a TOML file); `tz` overrides its timezone."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PROFILES / f"{name_or_path}.toml"
+    if not path.is_file():
+        known = ", ".join(available_profiles())
+        raise ProfileError(f"профиль «{name_or_path}» не найден; есть: {known}")
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+        return _build(path.stem, data, tz)
+    except (KeyError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"профиль {path.name}: {exc}") from exc
+
+
+def _clock(raw: str) -> tuple[time, time]:
+    start, _, end = str(raw).partition("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
+def _build(key: str, data: dict[str, Any], tz: ZoneInfo | None) -> Profile:
+    cal = data["calendar"]
+    zone = tz or ZoneInfo(data["timezone"])
+    hours = {WEEKDAYS.index(day): _clock(span) for day, span in cal["hours"].items()}
+    # Years are filled in lazily on first lookup (holidays' expand=True).
+    russian = holidays.country_holidays("RU", language="ru") if cal.get("russian", True) else None
+    terms_raw = dict(data["terms"])
+    answer_raw = terms_raw.pop("answer")
+    reminders = data.get("reminders", {})
+    return Profile(
+        key=key,
+        name=data.get("name", key),
+        calendar=WorkingCalendar(
+            tz=zone,
+            hours=hours,
+            lunch=_clock(cal["lunch"]) if cal.get("lunch") else None,
+            public_holidays=russian if russian is not None else frozenset(),
+            weekend_workdays=russian.weekend_workdays if russian is not None else frozenset(),
+            extra_days_off=frozenset(date.fromisoformat(d) for d in cal.get("days_off", [])),
+            extra_working_days=frozenset(
+                date.fromisoformat(d) for d in cal.get("working_days", [])
+            ),
+            shorten_pre_holiday=bool(cal.get("shorten_pre_holiday", True)),
+        ),
+        terms={Stage(name): Term.parse(raw) for name, raw in terms_raw.items()},
+        answer={Category(name): Term.parse(raw) for name, raw in answer_raw.items()},
+        reminders=ReminderPolicy(
+            shares=tuple(float(s) for s in reminders.get("shares", [0.5])),
+            before=tuple(Term.parse(b).working for b in reminders.get("before", ["30m"])),
+            escalation_every=Term.parse(reminders.get("escalation_every", "1h")).working,
+            escalation_times=int(reminders.get("escalation_times", 3)),
+        ),
+    )

@@ -1,0 +1,92 @@
+"""Which terms run in each state, and when to remind and escalate while one runs.
+
+Pure rules: the service stores their results, the scheduler acts on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.calendar import WorkingCalendar
+from bot.domain.model import State
+from bot.domain.profile import ReminderPolicy, Stage
+
+# Stages whose move is the executor's; overdue ones escalate (point 24).
+EXECUTOR_STAGES = frozenset({Stage.DECLINE, Stage.ANSWER, Stage.REWORK, Stage.FINAL, Stage.PART})
+# Stages whose clock starts at detection rather than when the state began (point 12).
+FROM_DETECTION = frozenset({Stage.ANSWER, Stage.FINAL})
+
+STAGES_IN_STATE: dict[State, tuple[Stage, ...]] = {
+    State.NEW: (Stage.ROUTE,),
+    State.DECLINED: (Stage.ROUTE,),
+    State.ASSIGNED: (Stage.DECLINE, Stage.ANSWER),
+    State.IN_PROGRESS: (Stage.ANSWER,),
+    State.REWORK: (Stage.REWORK,),
+    State.AWAITING_FINAL: (Stage.FINAL,),
+    State.APPROVAL: (Stage.APPROVE,),
+    State.PUBLISHING: (Stage.PUBLISH,),
+    State.CLOSED: (),
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A stage that should be running: for an organisation, or for the coordinator (None)."""
+
+    stage: Stage
+    organisation_id: int | None
+
+
+def running_clocks(state: State, organisations: list[int]) -> set[Clock]:
+    clocks: set[Clock] = set()
+    for stage in STAGES_IN_STATE[state]:
+        if stage in EXECUTOR_STAGES:
+            clocks.update(Clock(stage, org) for org in organisations)
+        else:
+            clocks.add(Clock(stage, None))
+    return clocks
+
+
+class StepKind(StrEnum):
+    REMIND = "remind"  # to the person whose move it is
+    DUE = "due"  # the term has run out: to that person, and escalated if it is an executor's
+    ESCALATE = "escalate"  # still overdue: to the coordinator and the supervisor again
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    kind: StepKind
+    number: int = 0  # escalation count for DUE (1) and ESCALATE (2, 3, …)
+
+
+def plan(
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+    stage: Stage,
+    started: datetime,
+    due: datetime,
+) -> list[Step]:
+    """Every moment to act while the stage runs, in order."""
+    begin = calendar.add(started, timedelta(0))
+    length = calendar.between(begin, due)
+    moments = {calendar.add(begin, length * share) for share in policy.shares if 0 < share < 1}
+    moments |= {
+        calendar.add(begin, length - before) for before in policy.before if before < length
+    }
+    steps = [Step(at, StepKind.REMIND) for at in sorted(m for m in moments if begin < m < due)]
+    steps.append(Step(due, StepKind.DUE, 1))
+    if stage in EXECUTOR_STAGES:
+        for number in range(2, policy.escalation_times + 1):
+            at = calendar.add(due, policy.escalation_every * (number - 1))
+            steps.append(Step(at, StepKind.ESCALATE, number))
+    return steps
+
+
+def current_step(steps: list[Step], done: int, now: datetime) -> int | None:
+    """The latest step not yet done whose moment has come; steps missed while the bot was
+    down are folded into it, so each timer speaks once on start, never twice."""
+    ready = [i for i in range(done, len(steps)) if steps[i].at <= now]
+    return ready[-1] if ready else None

@@ -1,0 +1,1 @@
+"""APScheduler wiring: reminders and escalations driven by the timers stored in SQLite."""

@@ -1,0 +1,88 @@
+"""The timers table: one row per running stage of an incident."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.profile import Stage
+from storage.records import Timer, from_db_time, to_db_time
+
+
+def _timer(r: Any) -> Timer:
+    return Timer(
+        id=r["id"],
+        incident_id=r["incident_id"],
+        stage=Stage(r["stage"]),
+        organisation_id=r["organisation_id"],
+        started_at=from_db_time(r["started_at"]),  # type: ignore[arg-type]
+        due_at=from_db_time(r["due_at"]),  # type: ignore[arg-type]
+        step=r["step"],
+        next_at=from_db_time(r["next_at"]),
+    )
+
+
+async def running(conn: aiosqlite.Connection, incident_id: int) -> list[Timer]:
+    cur = await conn.execute(
+        "SELECT * FROM timers WHERE incident_id = ? AND active = 1 ORDER BY due_at", (incident_id,)
+    )
+    return [_timer(r) for r in await cur.fetchall()]
+
+
+async def start(
+    conn: aiosqlite.Connection,
+    incident_id: int,
+    stage: Stage,
+    organisation_id: int | None,
+    started_at: datetime,
+    due_at: datetime,
+    next_at: datetime | None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO timers(incident_id, stage, organisation_id, started_at, due_at, next_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            incident_id,
+            stage.value,
+            organisation_id,
+            to_db_time(started_at),
+            to_db_time(due_at),
+            to_db_time(next_at) if next_at else None,
+        ),
+    )
+
+
+async def stop(conn: aiosqlite.Connection, timer_id: int, at: datetime) -> None:
+    await conn.execute(
+        "UPDATE timers SET active = 0, next_at = NULL, ended_at = ? WHERE id = ?",
+        (to_db_time(at), timer_id),
+    )
+
+
+async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
+    # Times are stored in UTC ISO form, so text order is time order.
+    cur = await conn.execute(
+        "SELECT * FROM timers WHERE active = 1 AND next_at IS NOT NULL AND next_at <= ?"
+        " ORDER BY next_at, id",
+        (to_db_time(now),),
+    )
+    return [_timer(r) for r in await cur.fetchall()]
+
+
+async def advance(
+    conn: aiosqlite.Connection, timer_id: int, step: int, next_at: datetime | None
+) -> None:
+    await conn.execute(
+        "UPDATE timers SET step = ?, next_at = ? WHERE id = ?",
+        (step, to_db_time(next_at) if next_at else None, timer_id),
+    )
+
+
+async def earliest(conn: aiosqlite.Connection) -> datetime | None:
+    cur = await conn.execute(
+        "SELECT MIN(next_at) FROM timers WHERE active = 1 AND next_at IS NOT NULL"
+    )
+    row = await cur.fetchone()
+    return from_db_time(row[0]) if row and row[0] else None
