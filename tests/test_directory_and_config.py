@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -152,3 +153,36 @@ def test_unreachable_bot_api_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Нет связи с сервером Bot API (http://127.0.0.1:9)" in result.stderr
     assert TOKEN not in result.stderr + result.stdout
+
+
+def test_deadlines_and_calendar_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["deadlines", "--category", "ordinary", "--detected", "2025-12-30T16:00", "--json"]
+    assert main(args) == 0
+    due = json.loads(capsys.readouterr().out)
+    assert set(due) == {
+        "route",
+        "decline",
+        "answer",
+        "final",
+        "part",
+        "approve",
+        "rework",
+        "publish",
+    }
+    # 30.12.2025 ends at 16:00 (pre-holiday), the next working day is 12.01.2026.
+    assert due["answer"] == "2026-01-12T14:00:00+05:00"
+    assert due["final"] == "2026-01-12T17:00:00+05:00"
+    assert main([*args[:-1], "--profile", "mezhdurechensk", "--json"]) == 0
+    mezh = json.loads(capsys.readouterr().out)
+    assert mezh["first_reply"] == "2026-01-12T09:00:00+07:00"
+    assert mezh["answer"] == "2026-01-12T16:00:00+07:00"
+
+    assert main(["calendar", "2026-01"]) == 0
+    month = capsys.readouterr().out
+    assert "09.01 пт  нерабочий (Выходной (перенесено с 03.01.2026))" in month
+    assert "12.01 пн  08:00–17:00  9 ч" in month
+    assert "Рабочих дней: 15, рабочих часов: 135 ч" in month
+    assert main(["calendar", "2026-13"]) == 2
+    assert "нужно ГГГГ-ММ" in capsys.readouterr().err
+    assert main(["deadlines", "--category", "high", "--detected", "x", "--profile", "nope"]) == 2
+    assert "профиль «nope» не найден" in capsys.readouterr().err
