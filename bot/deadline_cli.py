@@ -8,36 +8,16 @@ import json
 import os
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.domain.model import Category
 from bot.domain.profile import Profile, ProfileError, Stage, load_profile
-from bot.texts import TEMPLATES
+from bot.texts import Texts
 
 DEFAULT_PROFILE = "krasnoufimsk"
 
 
 def profile_from(name: str | None) -> Profile:
     return load_profile(name or os.environ.get("REGULATION_PROFILE") or DEFAULT_PROFILE)
-
-
-def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["dt"] = lambda d: d.strftime("%d.%m.%Y %H:%M")
-    env.filters["hours"] = _hours
-    return env
-
-
-def _hours(value: timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60} ч" + (f" {minutes % 60:02d} мин" if minutes % 60 else "")
 
 
 def deadlines(category: str, detected: str, profile_name: str | None, as_json: bool) -> str:
@@ -58,15 +38,8 @@ def deadlines(category: str, detected: str, profile_name: str | None, as_json: b
     if as_json:
         return json.dumps({k: v.isoformat() for k, v in due.items()}, ensure_ascii=False)
     rows = [(Stage(k), profile.term(Stage(k), cat), v) for k, v in due.items()]
-    return (
-        _env()
-        .get_template("cli_deadlines.txt.j2")
-        .render(
-            profile=profile,
-            category=cat,
-            detected=moment.astimezone(profile.calendar.tz),
-            rows=rows,
-        )
+    return Texts(profile.calendar.tz).render(
+        "cli_deadlines.txt.j2", profile=profile, category=cat, detected=moment, rows=rows
     )
 
 
@@ -93,18 +66,14 @@ def month(spec: str, profile_name: str | None) -> str:
             }
         )
     total = sum((r["hours"] for r in rows), timedelta(0))
-    return (
-        _env()
-        .get_template("cli_calendar.txt.j2")
-        .render(
-            profile=profile,
-            year=year,
-            month=number,
-            rows=rows,
-            total=total,
-            working_days=sum(1 for r in rows if r["spans"]),
-            tz=ZoneInfo(str(cal.tz)),
-        )
+    return Texts(cal.tz).render(
+        "cli_calendar.txt.j2",
+        profile=profile,
+        year=year,
+        month=number,
+        rows=rows,
+        total=total,
+        working_days=sum(1 for r in rows if r["spans"]),
     )
 
 
