@@ -17,9 +17,10 @@ from bot.commands import set_all_commands
 from bot.config import Settings
 from bot.domain.profile import load_profile
 from bot.handlers import get_routers
-from bot.middlewares import ActorMiddleware
+from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.notifier import Notifier
 from bot.scheduler.reminders import ReminderScheduler
+from bot.sender import RateLimits, Sender
 from bot.services.directory import Directory
 from bot.services.timers import Timekeeper
 from bot.services.workflow import Workflow, utc_now
@@ -52,6 +53,7 @@ class App:
     directory: Directory
     notifier: Notifier
     reminders: ReminderScheduler
+    sender: Sender
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         people = [
@@ -70,6 +72,7 @@ class App:
 
     async def close(self) -> None:
         await self.reminders.shutdown()
+        await self.sender.stop()
         await self.bot.session.close()
         await self.db.close()
 
@@ -88,7 +91,12 @@ async def create_app(
     bot = create_bot(settings)
     workflow = Workflow(db, settings.coordinator_ids, Timekeeper(profile), clock)
     directory = Directory(db, clock)
-    notifier = Notifier(bot, db, workflow, texts, sorted(settings.coordinator_ids))
+    notifier = Notifier(db, workflow, texts, sorted(settings.coordinator_ids))
+    limits = RateLimits(
+        settings.send_per_second, settings.send_private_interval, settings.send_group_interval
+    )
+    sender = Sender(bot, db, limits, clock, notifier.report_unreachable)
+    notifier.wake = sender.wake
     reminders = ReminderScheduler(workflow, notifier.deliver_notice)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -98,9 +106,14 @@ async def create_app(
         directory=directory,
         notifier=notifier,
     )
+    dispatcher.update.outer_middleware(UpdateTransaction(db, clock))
     dispatcher.update.outer_middleware(ActorMiddleware(workflow))
     dispatcher.include_routers(*get_routers())
+    dispatcher.startup.register(sender.start)
+    dispatcher.shutdown.register(sender.stop)
     if schedule:
         dispatcher.startup.register(reminders.start)
         dispatcher.shutdown.register(reminders.shutdown)
-    return App(settings, db, bot, dispatcher, texts, workflow, directory, notifier, reminders)
+    return App(
+        settings, db, bot, dispatcher, texts, workflow, directory, notifier, reminders, sender
+    )

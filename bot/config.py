@@ -22,6 +22,9 @@ SETTING_HINTS = {
     "BOT_USERNAME": "имя бота без @ (необязательно)",
     "LOG_LEVEL": "DEBUG, INFO, WARNING или ERROR",
     "REGULATION_PROFILE": "имя профиля из profiles/ или путь к TOML-файлу",
+    "SEND_PER_SECOND": "число сообщений в секунду (0 или больше)",
+    "SEND_PRIVATE_INTERVAL": "секунд между сообщениями в один личный чат",
+    "SEND_GROUP_INTERVAL": "секунд между сообщениями в одну группу",
 }
 
 
@@ -35,6 +38,10 @@ class Settings(BaseSettings):
     bot_username: str | None = None
     database_path: Path = Path("data/mcu-bot.sqlite3")
     regulation_profile: str = "krasnoufimsk"
+    # Telegram's limits; lower them only for a Bot API server of your own that allows it.
+    send_per_second: float = Field(default=30.0, ge=0)
+    send_private_interval: float = Field(default=1.0, ge=0)
+    send_group_interval: float = Field(default=3.0, ge=0)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("bot_token")

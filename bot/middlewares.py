@@ -1,14 +1,43 @@
-"""Per-update dependencies: who is acting."""
+"""Per-update work: one transaction around the whole update, and who is acting."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 
 from bot.services.workflow import Workflow
+from storage import outbox
+from storage.db import Database
+
+log = logging.getLogger("bot.updates")
+
+
+class UpdateTransaction(BaseMiddleware):
+    """Handles each update in one transaction: its state changes, the messages it queues
+    and the record that it was handled commit together, or not at all. A redelivered
+    update (same update_id) is skipped."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        async with self.db.transaction() as conn:
+            if not await outbox.remember_update(conn, event.update_id, self.clock()):
+                log.info("event=duplicate_update update=%s", event.update_id)
+                return None
+            return await handler(event, data)
 
 
 class ActorMiddleware(BaseMiddleware):

@@ -1,6 +1,7 @@
-"""Shows incidents to people: sends cards, keeps every copy edited in place, delivers drafts.
+"""Shows incidents to people: cards, drafts, reminders, and every copy kept edited in place.
 
-Failures to send are logged with the chat and incident and never undo a stored change.
+Nothing is sent from here: each message goes into the outbox, in the transaction of the change
+that caused it, and the sender delivers it.
 """
 
 from __future__ import annotations
@@ -8,18 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.types import (
-    InlineKeyboardMarkup,
-    InputMediaDocument,
-    InputMediaPhoto,
-    InputMediaVideo,
-    Message,
-    ReplyParameters,
-)
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.model import AttachmentKind, Category, Role, State
 from bot.domain.timers import StepKind
@@ -29,6 +22,7 @@ from bot.services.workflow import IncidentView, Workflow
 from bot.texts import Texts
 from storage import directory as dir_repo
 from storage import incidents as repo
+from storage import outbox
 from storage.db import Database
 from storage.records import Attachment, CardMessage, Draft
 
@@ -42,14 +36,14 @@ ALBUM_MAX = 10
 class Notifier:
     def __init__(
         self,
-        bot: Bot,
         db: Database,
         workflow: Workflow,
         texts: Texts,
         coordinator_ids: Sequence[int],
     ) -> None:
-        self.bot = bot
         self.db = db
+        # Set to the sender's wake-up once it exists: new rows are picked up at once.
+        self.wake: Callable[[], None] = lambda: None
         self.workflow = workflow
         self.texts = texts
         self.coordinator_ids = coordinator_ids
@@ -157,17 +151,15 @@ class Notifier:
         markup: InlineKeyboardMarkup | None = None,
         *,
         reply_to: int | None = None,
-    ) -> Message | None:
-        try:
-            return await self.bot.send_message(
-                chat_id,
-                text,
-                reply_markup=markup,
-                reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None,
+        incident_id: int | None = None,
+    ) -> None:
+        """Queue a message (in the caller's transaction, if there is one)."""
+        payload = {"text": text, "markup": _dump(markup), "reply_to": reply_to}
+        async with self.db.transaction() as conn:
+            await outbox.enqueue(
+                conn, chat_id, "message", payload, self.workflow.clock(), incident_id=incident_id
             )
-        except TelegramAPIError as exc:
-            log.warning("send failed chat=%s: %s", chat_id, exc)
-            return None
+        self.wake()
 
     async def send_card(
         self,
@@ -175,12 +167,12 @@ class Notifier:
         view: IncidentView,
         audience: str,
         organisation_id: int | None = None,
-    ) -> Message | None:
+    ) -> None:
         if audience == "coordinator":
             markup = await self.coordinator_markup(view)
         else:
             markup = kb.executor_card(self.texts, view.incident)
-        return await self.send_tracked(
+        await self.send_tracked(
             chat_id,
             self.card_text(view),
             markup,
@@ -200,57 +192,61 @@ class Notifier:
         organisation_id: int | None = None,
         draft_id: int | None = None,
         reply_to: int | None = None,
-    ) -> Message | None:
-        """Send a message that `refresh` keeps current, and remember what it shows."""
-        message = await self.send(chat_id, text, markup, reply_to=reply_to)
-        if message:
-            shown = _digest(None if audience in MARKUP_ONLY else text, markup)
-            card = CardMessage(
+    ) -> None:
+        """Queue a message that `refresh` keeps current; its id is bound once it is sent."""
+        shown = _digest(None if audience in MARKUP_ONLY else text, markup)
+        card = CardMessage(chat_id, incident_id, audience, organisation_id, draft_id, shown)
+        payload = {"text": text, "markup": _dump(markup), "reply_to": reply_to}
+        async with self.db.transaction() as conn:
+            card_id = await repo.add_card(conn, card)
+            await outbox.enqueue(
+                conn,
                 chat_id,
-                message.message_id,
-                incident_id,
-                audience,
-                organisation_id,
-                draft_id,
-                shown,
+                "message",
+                payload,
+                self.workflow.clock(),
+                card_id=card_id,
+                incident_id=incident_id,
             )
-            async with self.db.transaction() as conn:
-                await repo.remember_card(conn, card)
-        return message
+        self.wake()
 
-    async def send_media(self, chat_id: int, items: Sequence[Attachment]) -> None:
+    async def send_media(
+        self, chat_id: int, items: Sequence[Attachment], incident_id: int | None = None
+    ) -> None:
         """Photos and videos as albums of up to ten, documents as their own albums."""
         visual = [a for a in items if a.kind is not AttachmentKind.DOCUMENT]
         documents = [a for a in items if a.kind is AttachmentKind.DOCUMENT]
-        for group in (visual, documents):
-            for start in range(0, len(group), ALBUM_MAX):
-                chunk = group[start : start + ALBUM_MAX]
-                try:
-                    if len(chunk) == 1:
-                        await self._send_one(chat_id, chunk[0])
-                    else:
-                        await self.bot.send_media_group(chat_id, [_input_media(a) for a in chunk])
-                except TelegramAPIError as exc:
-                    log.warning("media send failed chat=%s: %s", chat_id, exc)
-
-    async def _send_one(self, chat_id: int, item: Attachment) -> None:
-        if item.kind is AttachmentKind.PHOTO:
-            await self.bot.send_photo(chat_id, item.file_id)
-        elif item.kind is AttachmentKind.VIDEO:
-            await self.bot.send_video(chat_id, item.file_id)
-        else:
-            await self.bot.send_document(chat_id, item.file_id)
+        async with self.db.transaction() as conn:
+            for group in (visual, documents):
+                for start in range(0, len(group), ALBUM_MAX):
+                    chunk = [
+                        {"kind": a.kind.value, "file_id": a.file_id}
+                        for a in group[start : start + ALBUM_MAX]
+                    ]
+                    method, payload = (
+                        ("media", {"media": chunk[0]})
+                        if len(chunk) == 1
+                        else ("album", {"media": chunk})
+                    )
+                    await outbox.enqueue(
+                        conn,
+                        chat_id,
+                        method,
+                        payload,
+                        self.workflow.clock(),
+                        incident_id=incident_id,
+                    )
+        self.wake()
 
     async def deliver_to_organisation(self, view: IncidentView, organisation_id: int) -> int:
-        """Send the card (with the post's media first) to the organisation; returns how many
-        chats got it."""
-        delivered = 0
-        for chat_id in await self.organisation_chats(organisation_id):
+        """Queue the card (with the post's media first) for the organisation; returns to how
+        many chats."""
+        chats = await self.organisation_chats(organisation_id)
+        for chat_id in chats:
             if view.source_media:
-                await self.send_media(chat_id, view.source_media)
-            if await self.send_card(chat_id, view, "executor", organisation_id):
-                delivered += 1
-        return delivered
+                await self.send_media(chat_id, view.source_media, view.incident.id)
+            await self.send_card(chat_id, view, "executor", organisation_id)
+        return len(chats)
 
     async def send_draft_to_coordinators(self, draft: Draft) -> None:
         attachments = await self.workflow.draft_attachments(draft)
@@ -267,9 +263,9 @@ class Notifier:
         attachments: int,
         *,
         reply_to: int | None = None,
-    ) -> Message | None:
+    ) -> None:
         html, cut = self.draft_text(draft, audience, attachments)
-        message = await self.send_tracked(
+        await self.send_tracked(
             chat_id,
             html,
             self.draft_markup(draft, audience),
@@ -278,9 +274,8 @@ class Notifier:
             draft_id=draft.id,
             reply_to=reply_to,
         )
-        if message and cut:
+        if cut:
             await self.send(chat_id, self.texts.message("full_text", text=draft.text))
-        return message
 
     async def send_ready_to_publish(self, draft: Draft) -> None:
         attachments = await self.workflow.draft_attachments(draft)
@@ -432,51 +427,52 @@ class Notifier:
     async def edit(
         self, card: CardMessage, text: str | None, markup: InlineKeyboardMarkup | None
     ) -> None:
+        """Queue an edit of a card, unless it already shows exactly that."""
         shown = _digest(text, markup)
         if shown == card.shown:
             return  # nothing changed for this copy: no request to Telegram
-        try:
-            if text is None:
-                await self.bot.edit_message_reply_markup(
-                    chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
-                )
-            else:
-                await self.bot.edit_message_text(
-                    text=text,
-                    chat_id=card.chat_id,
-                    message_id=card.message_id,
-                    reply_markup=markup,
-                )
-        except TelegramAPIError as exc:
-            problem = exc.message if isinstance(exc, TelegramBadRequest) else ""
-            if "not modified" not in problem:
-                log.warning(
-                    "edit failed chat=%s message=%s incident=%s: %s",
-                    card.chat_id,
-                    card.message_id,
-                    card.incident_id,
-                    exc,
-                )
-                if "not found" in problem:  # deleted by the person: stop editing it
-                    async with self.db.transaction() as conn:
-                        await repo.forget_card(conn, card.chat_id, card.message_id)
-                return
+        payload = {"text": text, "markup": _dump(markup)}
         async with self.db.transaction() as conn:
-            await repo.set_card_shown(conn, card.chat_id, card.message_id, shown)
+            await outbox.enqueue(
+                conn,
+                card.chat_id,
+                "markup" if text is None else "edit",
+                payload,
+                self.workflow.clock(),
+                card_id=card.id,
+                incident_id=card.incident_id,
+            )
+            await repo.set_card_shown(conn, card.id, shown)
+        self.wake()
+
+    async def report_unreachable(self, chat_id: int, reason: str) -> None:
+        """The sender could not write to a chat for good: the coordinators learn who."""
+        async with self.db.read() as conn:
+            person = await dir_repo.person_by_telegram(conn, chat_id)
+            org = await dir_repo.organisation_by_chat(conn, chat_id)
+        who = (
+            f"{person.full_name} ({person.organisation})"
+            if person and person.organisation
+            else person.full_name
+            if person
+            else f"группа организации {org.name}"
+            if org
+            else f"чат {chat_id}"
+        )
+        text = self.texts.message("unreachable", who=who, blocked="blocked" in reason)
+        for coordinator in await self.coordinator_chats():
+            if coordinator != chat_id:
+                await self.send(coordinator, text)
 
 
 def _digest(text: str | None, markup: InlineKeyboardMarkup | None) -> str:
     payload = json.dumps(
-        [text, markup.model_dump(mode="json") if markup else None],
+        [text, _dump(markup)],
         ensure_ascii=False,
         sort_keys=True,
     )
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
-def _input_media(item: Attachment) -> InputMediaPhoto | InputMediaVideo | InputMediaDocument:
-    if item.kind is AttachmentKind.PHOTO:
-        return InputMediaPhoto(media=item.file_id)
-    if item.kind is AttachmentKind.VIDEO:
-        return InputMediaVideo(media=item.file_id)
-    return InputMediaDocument(media=item.file_id)
+def _dump(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    return markup.model_dump(mode="json", exclude_none=True) if markup else None

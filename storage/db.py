@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class Database:
         self.conn = conn
         # Serialises transactions: one connection is shared by concurrent handlers.
         self._lock = asyncio.Lock()
+        self._in_transaction: ContextVar[bool] = ContextVar(
+            f"in_transaction_{id(self)}", default=False
+        )
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -57,8 +61,15 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT. Inside an open transaction of the same task (an update
+        being handled, a scheduler tick) it joins that one: the outer one commits or rolls
+        back everything together."""
+        if self._in_transaction.get():
+            yield self.conn
+            return
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
+            token = self._in_transaction.set(True)
             try:
                 yield self.conn
             except BaseException:
@@ -66,10 +77,16 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+            finally:
+                self._in_transaction.reset(token)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        # Reads share the lock so they never interleave with a transaction in progress.
+        # Reads share the lock so they never interleave with another task's transaction;
+        # inside this task's own transaction they simply use it.
+        if self._in_transaction.get():
+            yield self.conn
+            return
         async with self._lock:
             yield self.conn
 

@@ -370,10 +370,10 @@ async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
     ]
 
 
-async def remember_card(conn: aiosqlite.Connection, card: CardMessage) -> None:
-    await conn.execute(
-        "INSERT OR REPLACE INTO card_messages(chat_id, message_id, incident_id, audience,"
-        " organisation_id, draft_id, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+async def add_card(conn: aiosqlite.Connection, card: CardMessage) -> int:
+    cur = await conn.execute(
+        "INSERT INTO card_messages(chat_id, message_id, incident_id, audience, organisation_id,"
+        " draft_id, shown) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             card.chat_id,
             card.message_id,
@@ -384,20 +384,22 @@ async def remember_card(conn: aiosqlite.Connection, card: CardMessage) -> None:
             card.shown,
         ),
     )
+    return int((await cur.fetchone())[0])  # type: ignore[index]
 
 
-async def set_card_shown(
-    conn: aiosqlite.Connection, chat_id: int, message_id: int, shown: str
-) -> None:
+async def bind_card(conn: aiosqlite.Connection, card_id: int, message_id: int) -> None:
     await conn.execute(
-        "UPDATE card_messages SET shown = ? WHERE chat_id = ? AND message_id = ?",
-        (shown, chat_id, message_id),
+        "UPDATE card_messages SET message_id = ? WHERE id = ?", (message_id, card_id)
     )
+
+
+async def set_card_shown(conn: aiosqlite.Connection, card_id: int, shown: str) -> None:
+    await conn.execute("UPDATE card_messages SET shown = ? WHERE id = ?", (shown, card_id))
 
 
 async def cards(conn: aiosqlite.Connection, incident_id: int) -> list[CardMessage]:
     cur = await conn.execute(
-        "SELECT * FROM card_messages WHERE incident_id = ? ORDER BY message_id", (incident_id,)
+        "SELECT * FROM card_messages WHERE incident_id = ? ORDER BY id", (incident_id,)
     )
     return [_card(r) for r in await cur.fetchall()]
 
@@ -410,19 +412,24 @@ async def card_at(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> 
     return _card(r) if r else None
 
 
+async def card_message_id(conn: aiosqlite.Connection, card_id: int) -> int | None:
+    cur = await conn.execute("SELECT message_id FROM card_messages WHERE id = ?", (card_id,))
+    r = await cur.fetchone()
+    return int(r[0]) if r and r[0] is not None else None
+
+
+async def forget_card(conn: aiosqlite.Connection, card_id: int) -> None:
+    await conn.execute("DELETE FROM card_messages WHERE id = ?", (card_id,))
+
+
 def _card(r: Any) -> CardMessage:
     return CardMessage(
-        r["chat_id"],
-        r["message_id"],
-        r["incident_id"],
-        r["audience"],
-        r["organisation_id"],
-        r["draft_id"],
-        r["shown"],
-    )
-
-
-async def forget_card(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM card_messages WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        chat_id=r["chat_id"],
+        incident_id=r["incident_id"],
+        audience=r["audience"],
+        organisation_id=r["organisation_id"],
+        draft_id=r["draft_id"],
+        shown=r["shown"],
+        id=r["id"],
+        message_id=r["message_id"],
     )

@@ -107,13 +107,16 @@ class Event:
 
 @dataclass(frozen=True)
 class CardMessage:
+    """A message that shows an incident or a draft and is kept current."""
+
     chat_id: int
-    message_id: int
     incident_id: int
     audience: str
-    organisation_id: int | None
-    draft_id: int | None
+    organisation_id: int | None = None
+    draft_id: int | None = None
     shown: str | None = None
+    id: int = 0  # 0 until stored
+    message_id: int | None = None  # None until delivered
 
 
 @dataclass(frozen=True)

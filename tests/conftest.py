@@ -62,6 +62,9 @@ class Harness:
     db_path: Path
     clock: FakeClock
     schedule: bool = False  # scheduler tests switch the real APScheduler job on
+    send_per_second: float = 0.0
+    send_private_interval: float = 0.0
+    send_group_interval: float = 0.0
     app: App | None = None
     task: asyncio.Task[None] | None = None
 
@@ -72,6 +75,10 @@ class Harness:
             "coordinator_ids": str(COORDINATOR_ID),
             "bot_api_url": self.emu.url,
             "database_path": self.db_path,
+            # Scenario tests do not wait out Telegram's pacing; the delivery tests keep it.
+            "send_per_second": self.send_per_second,
+            "send_private_interval": self.send_private_interval,
+            "send_group_interval": self.send_group_interval,
             "_env_file": None,
         }
 
@@ -81,8 +88,14 @@ class Harness:
             load_settings(**self.settings_overrides()), self.clock, schedule=self.schedule
         )
         self.task = asyncio.create_task(self.app.run_polling(handle_signals=False))
+        self.emu.settle = self.settle
         await wait_until(lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls)
         return self.app
+
+    async def settle(self) -> None:
+        """Wait until the outbox has delivered what the last update queued."""
+        if self.app is not None:
+            await asyncio.wait_for(self.app.sender.flush(), 20)
 
     async def stop(self) -> None:
         if self.app is None or self.task is None:

@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -218,6 +218,8 @@ class Emulator:
     files: set[str] = field(default_factory=set)
     # Where message dates come from: the tests' controlled clock.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Awaited after each update is handled: lets the bot's outbox deliver first.
+    settle: Callable[[], Awaitable[None]] | None = None
 
     def now(self) -> int:
         return int(self.clock().timestamp())
@@ -598,6 +600,8 @@ class User:
 
     async def _deliver(self, update: dict[str, Any]) -> None:
         await self.emu.handled(self.emu.push(update))
+        if self.emu.settle is not None:
+            await self.emu.settle()
 
     async def send(
         self,

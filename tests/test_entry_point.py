@@ -38,8 +38,11 @@ async def test_python_m_bot_serves_and_stops_on_sigterm(emu: Emulator, tmp_path:
         await wait_until(lambda: any(r.method == "getUpdates" for r in emu.requests), 30)
         coordinator = User(emu, COORDINATOR_ID, "Ольга")
         await coordinator.send("/help")
+        # The reply comes through the bot's outbox, at Telegram's pace.
+        await wait_until(lambda: bool(coordinator.inbox()), 10)
         assert "Вы — координатор МЦУ" in coordinator.last().text
         await coordinator.send("Яма на ул. Ленина")
+        await wait_until(lambda: len(coordinator.inbox()) == 2, 10)
         assert "Инцидент №1" in coordinator.last().text
     finally:
         process.send_signal(signal.SIGTERM)

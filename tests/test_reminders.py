@@ -18,6 +18,7 @@ async def tick_at(harness: Harness, clock: FakeClock, local: str) -> list[str]:
     clock.set_local(local)
     assert harness.app is not None
     notices = await harness.app.reminders.tick()
+    await harness.settle()
     return [f"{n.stage}:{n.kind}" for n in notices]
 
 

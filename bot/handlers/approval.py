@@ -45,6 +45,7 @@ async def ask_return_reason(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     draft = await workflow.draft(callback_data.draft)
     if draft is None:
@@ -53,6 +54,7 @@ async def ask_return_reason(
     await ask_for(
         query,
         state,
+        notifier,
         Input.return_reason,
         {"draft": draft.id},
         texts.message("return_prompt", incident_id=draft.incident_id, version=draft.version),
@@ -70,7 +72,7 @@ async def return_draft(
 ) -> None:
     reason = (message.text or "").strip()
     if reason.startswith("/"):
-        await message.answer(texts.message("reason_needed"))
+        await notifier.send(message.chat.id, texts.message("reason_needed"))
         return
     draft_id = int((await state.get_data())["draft"])
     await state.clear()
@@ -89,8 +91,9 @@ async def return_draft(
             ),
             kb.executor_card(texts, view.incident),
         )
-    await message.answer(
-        texts.message("returned_done", incident_id=draft.incident_id, version=draft.version)
+    await notifier.send(
+        message.chat.id,
+        texts.message("returned_done", incident_id=draft.incident_id, version=draft.version),
     )
 
 

@@ -56,11 +56,13 @@ async def ask_decline_reason(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     await workflow.require(actor, Action.DECLINE, callback_data.incident)
     await ask_for(
         query,
         state,
+        notifier,
         Input.decline_reason,
         {"incident": callback_data.incident},
         texts.message("decline_prompt", incident_id=callback_data.incident),
@@ -79,7 +81,7 @@ async def decline(
     incident_id = int((await state.get_data())["incident"])
     reason = (message.text or "").strip()
     if reason.startswith("/"):
-        await message.answer(texts.message("reason_needed"))
+        await notifier.send(message.chat.id, texts.message("reason_needed"))
         return
     await state.clear()
     assignment = await workflow.decline(actor, incident_id, reason)
@@ -97,7 +99,7 @@ async def decline(
         await notifier.coordinator_markup(view),
         incident_id=incident_id,
     )
-    await message.answer(texts.message("declined_done", incident_id=incident_id))
+    await notifier.send(message.chat.id, texts.message("declined_done", incident_id=incident_id))
 
 
 async def ask_answer(
@@ -107,11 +109,13 @@ async def ask_answer(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     await workflow.require(actor, Action.WRITE, callback_data.incident)
     await ask_for(
         query,
         state,
+        notifier,
         Input.answer_text,
         {"incident": callback_data.incident},
         texts.message("answer_prompt", incident_id=callback_data.incident),
@@ -125,11 +129,11 @@ async def ask_new_text(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     draft = await workflow.draft(callback_data.draft)
     if draft is None:
-        await query.answer(texts.alert("not_found"), show_alert=True)
-        return
+        raise Refused(Denial.NOT_FOUND)
     await ask_answer(
         query,
         IncidentCb(act=IncidentAct.ANSWER, incident=draft.incident_id),
@@ -137,6 +141,7 @@ async def ask_new_text(
         workflow,
         state,
         texts,
+        notifier,
     )
 
 
@@ -167,7 +172,7 @@ async def answer_text(
 ) -> None:
     text = message.text or message.caption or ""
     if not text.strip() or text.startswith("/"):
-        await message.answer(texts.message("need_text"))
+        await notifier.send(message.chat.id, texts.message("need_text"))
         return
     incident_id = int((await state.get_data())["incident"])
     await state.clear()
@@ -191,11 +196,13 @@ async def ask_attachments(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     await workflow.require(actor, Action.ATTACH, callback_data.incident)
     await ask_for(
         query,
         state,
+        notifier,
         Input.attachments,
         {"incident": callback_data.incident, "groups": []},
         texts.message("attach_prompt", incident_id=callback_data.incident),
@@ -228,8 +235,8 @@ async def attachment(
     )
 
 
-async def not_an_attachment(message: Message, texts: Texts) -> None:
-    await message.answer(texts.message("need_media"))
+async def not_an_attachment(message: Message, texts: Texts, notifier: Notifier) -> None:
+    await notifier.send(message.chat.id, texts.message("need_media"))
 
 
 async def attachments_done(

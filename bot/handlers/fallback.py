@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.workflow import Actor
+from bot.notifier import Notifier
 from bot.texts import Texts
 
 
@@ -15,11 +16,11 @@ async def stale_button(query: CallbackQuery, texts: Texts) -> None:
     await query.answer(texts.alert("bad_button"), show_alert=True)
 
 
-async def anything_else(message: Message, actor: Actor, texts: Texts) -> None:
+async def anything_else(message: Message, actor: Actor, texts: Texts, notifier: Notifier) -> None:
     if not actor.known:
-        await message.answer(texts.message("unknown_person"))
+        await notifier.send(message.chat.id, texts.message("unknown_person"))
     else:
-        await message.answer(texts.message("not_a_coordinator_text"))
+        await notifier.send(message.chat.id, texts.message("not_a_coordinator_text"))
 
 
 def create_router() -> Router:

@@ -7,21 +7,27 @@ from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdated
 from aiogram.types import ChatMemberUpdated
 
 from bot.domain.model import Role
+from bot.notifier import Notifier
 from bot.services.directory import Directory
 from bot.services.workflow import Workflow
 from bot.texts import Texts
 
 
 async def added_to_group(
-    event: ChatMemberUpdated, workflow: Workflow, directory: Directory, texts: Texts, bot: Bot
+    event: ChatMemberUpdated,
+    workflow: Workflow,
+    directory: Directory,
+    texts: Texts,
+    bot: Bot,
+    notifier: Notifier,
 ) -> None:
     actor = await workflow.actor(event.from_user.id, event.from_user.full_name)
     if actor.role is not Role.EXECUTOR or actor.organisation_id is None:
-        await bot.send_message(event.chat.id, texts.message("group_refused"))
+        await notifier.send(event.chat.id, texts.message("group_refused"))
         return
     org = await directory.bind_group(actor.organisation_id, event.chat.id)
     if org:
-        await bot.send_message(event.chat.id, texts.message("group_bound", organisation=org.name))
+        await notifier.send(event.chat.id, texts.message("group_bound", organisation=org.name))
 
 
 async def removed_from_group(event: ChatMemberUpdated, directory: Directory) -> None:

@@ -54,7 +54,7 @@ async def open_incident(
     media = media_of(message)
     link = first_link(message)
     if not (text.strip() or media or link):
-        await message.answer(texts.message("empty_post"))
+        await notifier.send(message.chat.id, texts.message("empty_post"))
         return
     incident_id, created = await workflow.open_incident(
         actor,

@@ -13,22 +13,25 @@ from bot.services.workflow import Workflow
 from bot.texts import Texts, split_lines
 
 
-async def _send_lines(message: Message, html: str) -> None:
+async def _send_lines(notifier: Notifier, message: Message, html: str) -> None:
     for chunk in split_lines(html):
-        await message.answer(chunk)
+        await notifier.send(message.chat.id, chunk)
 
 
-async def my_incidents(message: Message, actor: Actor, workflow: Workflow, texts: Texts) -> None:
+async def my_incidents(
+    message: Message, actor: Actor, workflow: Workflow, texts: Texts, notifier: Notifier
+) -> None:
     views = await workflow.open_incidents(actor.organisation_id)
     await _send_lines(
+        notifier,
         message,
         texts.message("open_list", items=views, mine=True),
     )
 
 
-async def all_open(message: Message, workflow: Workflow, texts: Texts) -> None:
+async def all_open(message: Message, workflow: Workflow, texts: Texts, notifier: Notifier) -> None:
     views = await workflow.open_incidents()
-    await _send_lines(message, texts.message("open_list", items=views, mine=False))
+    await _send_lines(notifier, message, texts.message("open_list", items=views, mine=False))
 
 
 async def one_incident(
@@ -41,7 +44,7 @@ async def one_incident(
 ) -> None:
     arg = (command.args or "").strip().lstrip("№#")
     if not arg.isdigit():
-        await message.answer(texts.message("incident_usage"))
+        await notifier.send(message.chat.id, texts.message("incident_usage"))
         return
     view = await workflow.viewable(actor, int(arg))
     audience = "coordinator" if actor.is_coordinator else "executor"
@@ -50,13 +53,17 @@ async def one_incident(
     if audience == "executor" and actor.organisation_id not in view.active_organisations:
         audience = "view"  # a supervisor, the Head, or an organisation no longer on it
     if audience == "view":
-        await message.answer(notifier.card_text(view))
+        await notifier.send(message.chat.id, notifier.card_text(view))
     else:
         await notifier.send_card(message.chat.id, view, audience, actor.organisation_id)
     if notifier.render_card(view)[1]:
-        await message.answer(texts.message("full_text", text=view.incident.source_text))
+        await notifier.send(
+            message.chat.id, texts.message("full_text", text=view.incident.source_text)
+        )
     await _send_lines(
-        message, texts.render("history.html.j2", incident_id=view.incident.id, events=view.events)
+        notifier,
+        message,
+        texts.render("history.html.j2", incident_id=view.incident.id, events=view.events),
     )
 
 

@@ -35,7 +35,7 @@ async def choose_category(
         await notifier.tell_head(callback_data.incident)
     await query.answer(texts.alert("category_set", category=callback_data.category))
     if not await directory.blocks() and query.message:
-        await query.message.answer(texts.message("no_organisations"))
+        await notifier.send(query.message.chat.id, texts.message("no_organisations"))
 
 
 async def show_blocks(
@@ -84,11 +84,13 @@ async def ask_search(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     await workflow.require(actor, Action.ROUTE, callback_data.incident)
     await ask_for(
         query,
         state,
+        notifier,
         Input.org_search,
         {"incident": callback_data.incident},
         texts.message("search_prompt", incident_id=callback_data.incident),
@@ -147,11 +149,13 @@ async def ask_detected(
     workflow: Workflow,
     state: FSMContext,
     texts: Texts,
+    notifier: Notifier,
 ) -> None:
     await workflow.require(actor, Action.SET_DETECTED, callback_data.incident)
     await ask_for(
         query,
         state,
+        notifier,
         Input.detected_at,
         {"incident": callback_data.incident},
         texts.message("detected_prompt", incident_id=callback_data.incident),
@@ -170,15 +174,15 @@ async def set_detected(
     raw = (message.text or "").strip()
     detected = parse_local_time(raw, texts.tz)
     if detected is None:
-        await message.answer(texts.message("detected_bad", value=raw))
+        await notifier.send(message.chat.id, texts.message("detected_bad", value=raw))
         return
     if detected > workflow.clock():
-        await message.answer(texts.message("detected_future"))
+        await notifier.send(message.chat.id, texts.message("detected_future"))
         return
     await workflow.set_detected(actor, incident_id, detected)
     await state.clear()
     await notifier.refresh(incident_id)
-    await message.answer(texts.message("detected_set", incident_id=incident_id))
+    await notifier.send(message.chat.id, texts.message("detected_set", incident_id=incident_id))
 
 
 async def mark_significant(

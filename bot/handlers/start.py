@@ -7,6 +7,7 @@ from aiogram.types import Message
 
 from bot.commands import set_person_commands
 from bot.domain.workflow import Actor
+from bot.notifier import Notifier
 from bot.services.directory import Directory
 from bot.texts import Texts
 
@@ -19,41 +20,49 @@ async def start_with_invite(
     texts: Texts,
     bot: Bot,
     state: FSMContext,
+    notifier: Notifier,
 ) -> None:
     await state.clear()
     code = (command.args or "").strip()
     if actor.person_id is not None:
-        await message.answer(texts.message("already_bound", name=actor.name))
+        await notifier.send(message.chat.id, texts.message("already_bound", name=actor.name))
         return
     person = await directory.bind(code, message.chat.id)
     if person is None:
-        await message.answer(texts.message("invite_used"))
+        await notifier.send(message.chat.id, texts.message("invite_used"))
         return
     await set_person_commands(bot, texts, message.chat.id, person.role)
-    await message.answer(
+    await notifier.send(
+        message.chat.id,
         texts.message(
             "bound", name=person.full_name, role=person.role, organisation=person.organisation
-        )
+        ),
     )
 
 
 async def help_message(
-    message: Message, actor: Actor, directory: Directory, texts: Texts, state: FSMContext
+    message: Message,
+    actor: Actor,
+    directory: Directory,
+    texts: Texts,
+    state: FSMContext,
+    notifier: Notifier,
 ) -> None:
     await state.clear()
     role = "coordinator" if actor.is_coordinator else (actor.role or "unknown")
     organisation = await directory.organisation_name(actor.organisation_id)
-    await message.answer(
-        texts.render("help.html.j2", role=role, name=actor.name, organisation=organisation)
+    await notifier.send(
+        message.chat.id,
+        texts.render("help.html.j2", role=role, name=actor.name, organisation=organisation),
     )
 
 
-async def cancel(message: Message, state: FSMContext, texts: Texts) -> None:
+async def cancel(message: Message, state: FSMContext, texts: Texts, notifier: Notifier) -> None:
     if await state.get_state() is None:
-        await message.answer(texts.message("nothing_to_cancel"))
+        await notifier.send(message.chat.id, texts.message("nothing_to_cancel"))
         return
     await state.clear()
-    await message.answer(texts.message("cancelled"))
+    await notifier.send(message.chat.id, texts.message("cancelled"))
 
 
 def create_router() -> Router:

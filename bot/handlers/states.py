@@ -6,6 +6,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
 
+from bot.notifier import Notifier
+
 
 class Input(StatesGroup):
     decline_reason = State()  # data: incident
@@ -19,6 +21,7 @@ class Input(StatesGroup):
 async def ask_for(
     query: CallbackQuery,
     state: FSMContext,
+    notifier: Notifier,
     waiting_for: State,
     data: dict[str, Any],
     prompt: str,
@@ -29,4 +32,4 @@ async def ask_for(
     await state.set_data(data)
     await query.answer(alert)
     if query.message:
-        await query.message.answer(prompt)
+        await notifier.send(query.message.chat.id, prompt)

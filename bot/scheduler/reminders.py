@@ -67,7 +67,8 @@ class ReminderScheduler:
 
     async def tick(self) -> list[Notice]:
         """Act on every timer that is due now; returns what was told (for tests and logs)."""
-        async with self._lock:
+        # One transaction: a step is recorded as done together with the messages it queues.
+        async with self._lock, self.workflow.db.transaction():
             notices = await self.workflow.fire_timers()
             for notice in notices:
                 log.info(

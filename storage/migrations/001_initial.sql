@@ -116,15 +116,17 @@ CREATE TABLE events (
 CREATE INDEX events_incident ON events(incident_id, id);
 
 -- Every message that shows an incident, so that all copies are edited in place.
+-- message_id stays NULL until the outbox has delivered the message.
 CREATE TABLE card_messages (
+    id INTEGER PRIMARY KEY,
     chat_id INTEGER NOT NULL,
-    message_id INTEGER NOT NULL,
+    message_id INTEGER,
     incident_id INTEGER NOT NULL REFERENCES incidents(id),
-    audience TEXT NOT NULL,          -- coordinator, executor, draft, approval, publish
+    audience TEXT NOT NULL,          -- coordinator, executor, draft, approval, publish, picker, view
     organisation_id INTEGER REFERENCES organisations(id),
     draft_id INTEGER REFERENCES drafts(id),
-    shown TEXT,                    -- digest of what the message shows now, to skip no-op edits
-    PRIMARY KEY (chat_id, message_id)
+    shown TEXT,                      -- digest of what the message shows (or will), to skip no-op edits
+    UNIQUE (chat_id, message_id)
 );
 CREATE INDEX card_messages_incident ON card_messages(incident_id);
 

@@ -1,0 +1,156 @@
+"""The outbox table: messages waiting to be sent, in order per chat."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.records import from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    card_id: int | None
+    incident_id: int | None
+    attempts: int
+    not_before: datetime | None
+    created_at: datetime
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(
+        id=r["id"],
+        chat_id=r["chat_id"],
+        method=r["method"],
+        payload=json.loads(r["payload"]),
+        card_id=r["card_id"],
+        incident_id=r["incident_id"],
+        attempts=r["attempts"],
+        not_before=from_db_time(r["not_before"]),
+        created_at=from_db_time(r["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    card_id: int | None = None,
+    incident_id: int | None = None,
+) -> None:
+    if method in ("edit", "markup") and card_id is not None:
+        # One pending edit per card is enough: the newest content replaces the older one
+        # (a new text-less edit keeps a pending text change).
+        cur = await conn.execute(
+            "SELECT id, method, payload FROM outbox WHERE card_id = ? AND state = 'pending'"
+            " AND method IN ('edit', 'markup')",
+            (card_id,),
+        )
+        pending = await cur.fetchone()
+        if pending:
+            merged = {
+                **json.loads(pending["payload"]),
+                **{k: v for k, v in payload.items() if k != "text" or v is not None},
+            }
+            kind = "edit" if merged.get("text") is not None else "markup"
+            await conn.execute(
+                "UPDATE outbox SET method = ?, payload = ? WHERE id = ?",
+                (kind, json.dumps(merged, ensure_ascii=False), pending["id"]),
+            )
+            return
+    await conn.execute(
+        "INSERT INTO outbox(chat_id, method, payload, card_id, incident_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            chat_id,
+            method,
+            json.dumps(payload, ensure_ascii=False),
+            card_id,
+            incident_id,
+            to_db_time(now),
+        ),
+    )
+
+
+async def heads(conn: aiosqlite.Connection) -> list[OutboxRow]:
+    """The oldest pending row of each chat: only it may go next (order per chat)."""
+    cur = await conn.execute(
+        "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
+        " WHERE state = 'pending' GROUP BY chat_id) h ON h.id = o.id ORDER BY o.id"
+    )
+    return [_row(r) for r in await cur.fetchall()]
+
+
+async def mark_sent(conn: aiosqlite.Connection, row_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL WHERE id = ?",
+        (to_db_time(now), row_id),
+    )
+
+
+async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', done_at = ?, error = ? WHERE id = ?",
+        (to_db_time(now), error, row_id),
+    )
+
+
+async def retry_later(
+    conn: aiosqlite.Connection, row_id: int, not_before: datetime, error: str
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
+        (to_db_time(not_before), error, row_id),
+    )
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    pending: int
+    failed: int
+    oldest_pending: datetime | None
+
+
+async def stats(conn: aiosqlite.Connection) -> OutboxStats:
+    cur = await conn.execute(
+        "SELECT SUM(state = 'pending'), SUM(state = 'failed'),"
+        " MIN(CASE WHEN state = 'pending' THEN created_at END) FROM outbox"
+    )
+    r = await cur.fetchone()
+    assert r is not None
+    return OutboxStats(int(r[0] or 0), int(r[1] or 0), from_db_time(r[2]))
+
+
+async def mark_unreachable(
+    conn: aiosqlite.Connection, chat_id: int, reason: str, now: datetime
+) -> bool:
+    """Remember that a chat cannot be reached; True the first time (tell the coordinator)."""
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO unreachable_chats(chat_id, since, reason) VALUES (?, ?, ?)",
+        (chat_id, to_db_time(now), reason),
+    )
+    return cur.rowcount > 0
+
+
+async def mark_reachable(conn: aiosqlite.Connection, chat_id: int) -> None:
+    await conn.execute("DELETE FROM unreachable_chats WHERE chat_id = ?", (chat_id,))
+
+
+async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datetime) -> bool:
+    """False if this update was handled before (a redelivery)."""
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO processed_updates(update_id, at) VALUES (?, ?)",
+        (update_id, to_db_time(now)),
+    )
+    return cur.rowcount > 0
