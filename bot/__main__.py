@@ -54,7 +54,10 @@ async def run_bot(settings: Settings) -> int:
         print(f"Нет связи с сервером Bot API ({where}): {exc.message}", file=sys.stderr)
         return 1
     else:
-        await app.run_polling()
+        if settings.webhook_url:
+            await app.run_webhook()
+        else:
+            await app.run_polling()
     finally:
         await app.close()
     return 0

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiohttp import web
 
 from bot.commands import set_all_commands
 from bot.config import Settings
 from bot.domain.profile import load_profile
 from bot.handlers import get_routers
+from bot.inbound import poll, webhook_app
 from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.notifier import Notifier
 from bot.scheduler.reminders import ReminderScheduler
@@ -54,21 +59,71 @@ class App:
     notifier: Notifier
     reminders: ReminderScheduler
     sender: Sender
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def run_polling(self, *, handle_signals: bool = True) -> None:
+    async def _startup(self) -> None:
         people = [
             (p.telegram_id, p.role) for p in await self.directory.bound_people() if p.telegram_id
         ]
         await set_all_commands(self.bot, self.texts, self.settings.coordinator_ids, people)
-        # Updates are handled one by one, so the next getUpdates (which confirms the batch
-        # to Telegram) is only asked for after the handlers have committed.
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_as_tasks=False,
-            handle_signals=handle_signals,
-            allowed_updates=self.dispatcher.resolve_used_update_types(),
-            close_bot_session=False,
+        await self.dispatcher.emit_startup(bot=self.bot, **self.dispatcher.workflow_data)
+
+    def _stop_on_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop_event.set)
+
+    def stop(self) -> None:
+        """Ask a running bot to stop: finish the updates in hand, flush, and return."""
+        self.stop_event.set()
+
+    async def run_polling(self, *, handle_signals: bool = True) -> None:
+        if handle_signals:
+            self._stop_on_signals()
+        await self._startup()
+        log.info("event=start mode=polling")
+        try:
+            await poll(
+                self.dispatcher,
+                self.bot,
+                self.stop_event,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+        finally:
+            await self.dispatcher.emit_shutdown(bot=self.bot, **self.dispatcher.workflow_data)
+            log.info("event=stop mode=polling")
+
+    async def run_webhook(self, *, handle_signals: bool = True) -> None:
+        """Serve Telegram's webhook calls until stopped (SIGTERM)."""
+        settings = self.settings
+        assert settings.webhook_url is not None
+        assert settings.webhook_secret is not None
+        if handle_signals:
+            self._stop_on_signals()
+        await self._startup()
+        path = urlsplit(settings.webhook_url).path or "/"
+        runner = web.AppRunner(
+            webhook_app(
+                self.dispatcher, self.bot, settings.webhook_secret.get_secret_value(), path
+            )
         )
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        await self.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+        log.info(
+            "event=start mode=webhook listen=%s:%s", settings.webhook_host, settings.webhook_port
+        )
+        try:
+            await self.stop_event.wait()
+        finally:
+            await runner.cleanup()  # stops taking requests, lets those in hand finish
+            await self.dispatcher.emit_shutdown(bot=self.bot, **self.dispatcher.workflow_data)
+            log.info("event=stop mode=webhook")
 
     async def close(self) -> None:
         await self.reminders.shutdown()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
@@ -21,6 +21,8 @@ SETTING_HINTS = {
     "DATABASE_PATH": "путь к файлу базы SQLite",
     "BOT_USERNAME": "имя бота без @ (необязательно)",
     "LOG_LEVEL": "DEBUG, INFO, WARNING или ERROR",
+    "WEBHOOK_URL": "публичный https-адрес, на который Telegram шлёт обновления",
+    "WEBHOOK_SECRET": "секрет вебхука: 1–256 символов A–Z, a–z, 0–9, _ и -",
     "REGULATION_PROFILE": "имя профиля из profiles/ или путь к TOML-файлу",
     "SEND_PER_SECOND": "число сообщений в секунду (0 или больше)",
     "SEND_PRIVATE_INTERVAL": "секунд между сообщениями в один личный чат",
@@ -42,6 +44,11 @@ class Settings(BaseSettings):
     send_per_second: float = Field(default=30.0, ge=0)
     send_private_interval: float = Field(default=1.0, ge=0)
     send_group_interval: float = Field(default=3.0, ge=0)
+    # Webhook mode: set WEBHOOK_URL (the public https address Telegram calls) and a secret.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("bot_token")
@@ -84,6 +91,27 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value.strip().rstrip("/")
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith("https://"):
+            raise ValueError("webhook must be https")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not (
+            self.webhook_secret and self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        if self.webhook_secret and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -104,7 +132,10 @@ def describe_errors(exc: ValidationError) -> str:
     """Name each bad setting without ever echoing its value (the token is a secret)."""
     lines = ["Ошибка в настройках (.env или переменные окружения):"]
     for error in exc.errors():
-        name = str(error["loc"][0]).upper() if error["loc"] else "?"
+        if error["loc"]:
+            name = str(error["loc"][0]).upper()
+        else:  # a check across settings: its message names them
+            name = "WEBHOOK_SECRET" if "WEBHOOK_SECRET" in error["msg"] else "?"
         problem = "не задан" if error["type"] == "missing" else "задан неверно"
         hint = SETTING_HINTS.get(name, "")
         lines.append(f"  {name}: {problem}" + (f" — нужен {hint}" if hint else ""))

@@ -100,7 +100,7 @@ class Harness:
     async def stop(self) -> None:
         if self.app is None or self.task is None:
             return
-        await self.app.dispatcher.stop_polling()
+        self.app.stop()
         await self.task
         await self.app.close()
         self.app = self.task = None

@@ -49,7 +49,8 @@ async def test_python_m_bot_serves_and_stops_on_sigterm(emu: Emulator, tmp_path:
         _, stderr = await asyncio.wait_for(process.communicate(), 20)
     assert process.returncode == 0
     log = stderr.decode()
-    assert "Run polling" in log
+    assert "event=start mode=polling" in log
+    assert "event=stop mode=polling" in log
     assert TOKEN not in log  # not even at DEBUG level
     assert (tmp_path / "data" / "bot.sqlite3").exists()
 
