@@ -71,12 +71,15 @@ async def poll(
             bot.get_updates(offset=offset, timeout=long_poll, allowed_updates=allowed_updates)
         )
         stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not request.done():
-            request.cancel()  # nothing taken in hand: Telegram keeps these for next time
-            with contextlib.suppress(asyncio.CancelledError, TelegramAPIError):
-                await request
+        try:
+            await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not request.done():
+                request.cancel()  # nothing taken in hand: Telegram keeps these for next time
+                with contextlib.suppress(asyncio.CancelledError, TelegramAPIError):
+                    await request
+        if request.cancelled():
             break
         try:
             updates = request.result()

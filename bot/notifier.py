@@ -445,6 +445,20 @@ class Notifier:
             await repo.set_card_shown(conn, card.id, shown)
         self.wake()
 
+    async def delivery_status(self) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            figures = await outbox.stats(conn)
+            unreachable = await outbox.unreachable_count(conn)
+        return {
+            "pending": figures.pending,
+            "failed": figures.failed,
+            "oldest": figures.oldest_pending,
+            "waiting": self.workflow.clock() - figures.oldest_pending
+            if figures.oldest_pending
+            else None,
+            "unreachable": unreachable,
+        }
+
     async def report_unreachable(self, chat_id: int, reason: str) -> None:
         """The sender could not write to a chat for good: the coordinators learn who."""
         async with self.db.read() as conn:

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -91,6 +91,13 @@ class Sender:
     async def start(self) -> None:
         if self._task is None:
             self._stopping = False
+            # What the previous run sent just before it stopped is unknown (a crash leaves
+            # no trace of the message in flight): every chat first waits one interval.
+            now = time.monotonic()
+            async with self.db.read() as conn:
+                waiting = {row.chat_id for row in await repo.heads(conn)}
+            self._chat_ready = {chat: now + self.limits.chat_interval(chat) for chat in waiting}
+            self._global_next = now + (1.0 if self.limits.per_second else 0.0)
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     def wake(self) -> None:
@@ -137,7 +144,8 @@ class Sender:
         one may (None when nothing is waiting but retries or nothing at all)."""
         async with self.db.read() as conn:
             heads = await repo.heads(conn)
-        now, wall = time.monotonic(), self.clock()
+        # Retries wait in real time, whatever clock the workflow keeps.
+        now, wall = time.monotonic(), datetime.now(UTC)
         wait: float | None = None
         for row in heads:
             if row.chat_id in self._in_flight:
@@ -207,7 +215,8 @@ class Sender:
 
     async def _retry(self, row: OutboxRow, error: str, delay: float) -> None:
         async with self.db.transaction() as conn:
-            await repo.retry_later(conn, row.id, self.clock() + timedelta(seconds=delay), error)
+            not_before = datetime.now(UTC) + timedelta(seconds=delay)
+            await repo.retry_later(conn, row.id, not_before, error)
         log.warning(
             "event=retry chat=%s incident=%s outbox=%s attempt=%s error=%r",
             row.chat_id,

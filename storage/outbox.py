@@ -143,6 +143,12 @@ async def mark_unreachable(
     return cur.rowcount > 0
 
 
+async def unreachable_count(conn: aiosqlite.Connection) -> int:
+    cur = await conn.execute("SELECT COUNT(*) FROM unreachable_chats")
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def mark_reachable(conn: aiosqlite.Connection, chat_id: int) -> None:
     await conn.execute("DELETE FROM unreachable_chats WHERE chat_id = ?", (chat_id,))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -92,10 +93,10 @@ class Harness:
         await wait_until(lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls)
         return self.app
 
-    async def settle(self) -> None:
+    async def settle(self, within: float = 20) -> None:
         """Wait until the outbox has delivered what the last update queued."""
         if self.app is not None:
-            await asyncio.wait_for(self.app.sender.flush(), 20)
+            await asyncio.wait_for(self.app.sender.flush(), within)
 
     async def stop(self) -> None:
         if self.app is None or self.task is None:
@@ -103,6 +104,25 @@ class Harness:
         self.app.stop()
         await self.task
         await self.app.close()
+        self.app = self.task = None
+
+    async def kill(self) -> None:
+        """Stop as a crash would: nothing flushed, nothing finished."""
+        app, task = self.app, self.task
+        assert app is not None
+        assert task is not None
+        sender_task = app.sender._task
+        app.sender._task = None
+        for running in [sender_task, *app.sender._in_flight.values(), task]:
+            if running is not None:
+                running.cancel()
+        for running in [sender_task, *app.sender._in_flight.values(), task]:
+            if running is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await running
+        await app.reminders.shutdown()
+        await app.bot.session.close()
+        await app.db.close()
         self.app = self.task = None
 
     async def restart(self) -> App:

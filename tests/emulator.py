@@ -60,11 +60,44 @@ _TOKEN = re.compile(
 )
 
 
+# Methods that send or change a message: Telegram's rate limits apply to these.
+COUNTED = {
+    "sendmessage",
+    "sendphoto",
+    "sendvideo",
+    "senddocument",
+    "sendmediagroup",
+    "editmessagetext",
+    "editmessagereplymarkup",
+}
+
+
+@dataclass
+class Limits:
+    """Telegram's limits, as the emulator enforces them when asked to."""
+
+    per_second: int = 30  # in any one-second window, all chats together
+    private_interval: float = 1.0  # between two messages to one private chat
+    group_per_minute: int = 20  # in any one-minute window, to one group
+
+
+@dataclass
+class Fault:
+    """A failure to inject: on the next `times` counted requests to `chat` (any if None)."""
+
+    kind: str  # "429", "500", "drop", "delay", "blocked"
+    chat: int | None = None
+    times: int = 1
+    retry_after: int = 1
+    delay: float = 0.0
+
+
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
 
 
 def parse_html(text: str) -> str:
@@ -220,6 +253,11 @@ class Emulator:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Awaited after each update is handled: lets the bot's outbox deliver first.
     settle: Callable[[], Awaitable[None]] | None = None
+    limits: Limits | None = None
+    faults: list[Fault] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    http_429: int = 0
+    webhook: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> int:
         return int(self.clock().timestamp())
@@ -234,6 +272,7 @@ class Emulator:
         self._confirmed_changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._accepted: list[tuple[float, int]] = []  # (arrival, chat) of counted requests
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -277,6 +316,24 @@ class Emulator:
         entry = Request(method, params, time.monotonic())
         self.requests.append(entry)
         handler = getattr(self, "api_" + method.lower(), None)
+        if method.lower() in COUNTED:
+            try:
+                await self._inject(request, int(params.get("chat_id", 0)))
+                self._check_limits(int(params.get("chat_id", 0)))
+            except ApiError as exc:
+                entry.error = exc.description
+                body: dict[str, Any] = {
+                    "ok": False,
+                    "error_code": exc.code,
+                    "description": exc.description,
+                }
+                if exc.retry_after is not None:
+                    self.http_429 += 1
+                    body["parameters"] = {"retry_after": exc.retry_after}
+                return web.json_response(body, status=exc.code)
+            except ConnectionResetError:
+                entry.error = "dropped"
+                raise
         if handler is None:
             entry.error = "not emulated"
             return web.json_response(
@@ -296,6 +353,46 @@ class Emulator:
                 status=exc.code,
             )
         return web.json_response({"ok": True, "result": result})
+
+    async def _inject(self, request: web.Request, chat: int) -> None:
+        for fault in self.faults:
+            if fault.times <= 0 or fault.chat not in (None, chat):
+                continue
+            fault.times -= 1
+            if fault.kind == "429":
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {fault.retry_after}", fault.retry_after
+                )
+            if fault.kind == "500":
+                raise ApiError(500, "Internal Server Error")
+            if fault.kind == "blocked":
+                fault.times += 1  # a user who blocked the bot stays blocked
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if fault.kind == "delay":
+                await asyncio.sleep(fault.delay)
+            if fault.kind == "drop":
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("dropped by the emulator")
+            return
+
+    def _check_limits(self, chat: int) -> None:
+        """Refuse, as Telegram does, a request over the limits, and remember it."""
+        now = time.monotonic()
+        if self.limits is not None:
+            recent = [t for t, _ in self._accepted if now - t < 1.0]
+            if len(recent) >= self.limits.per_second:
+                self._violate(f"over {self.limits.per_second}/s in total")
+            mine = [t for t, c in self._accepted if c == chat]
+            if chat > 0 and mine and now - mine[-1] < self.limits.private_interval:
+                self._violate(f"private chat {chat}: {now - mine[-1]:.3f}s after the last")
+            if chat < 0 and len([t for t in mine if now - t < 60]) >= self.limits.group_per_minute:
+                self._violate(f"group {chat}: over {self.limits.group_per_minute}/min")
+        self._accepted.append((now, chat))
+
+    def _violate(self, what: str) -> None:
+        self.violations.append(what)
+        raise ApiError(429, "Too Many Requests: retry after 1", 1)
 
     # --- Bot API methods -----------------------------------------------------------------
 
@@ -323,6 +420,10 @@ class Emulator:
         return list(self._updates)
 
     async def api_deletewebhook(self, p: dict[str, Any]) -> bool:
+        return True
+
+    async def api_setwebhook(self, p: dict[str, Any]) -> bool:
+        self.webhook = dict(p)
         return True
 
     async def api_setmycommands(self, p: dict[str, Any]) -> bool:
@@ -556,6 +657,9 @@ class Emulator:
         file_id = f"FILE{next(self._file_ids)}"
         self.files.add(file_id)
         return file_id
+
+    def sent_texts(self, chat: int) -> list[str]:
+        return [m.text for m in self.bot_messages(chat)]
 
     def push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)

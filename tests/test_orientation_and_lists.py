@@ -13,7 +13,7 @@ def menu(emu: Emulator, chat: int) -> list[str]:
 
 async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emulator) -> None:
     assert [c["command"] for c in emu.commands["default"]] == ["start", "help"]
-    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "help", "cancel"]
+    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "status", "help", "cancel"]
     assert menu(emu, cast.housing.id) == ["my", "incident", "help", "cancel"]
     assert menu(emu, cast.head.id) == ["incident", "help"]
 
@@ -34,7 +34,7 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
     emu.commands.clear()
     await harness.restart()
     assert menu(emu, cast.water.id) == ["my", "incident", "help", "cancel"]
-    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "help", "cancel"]
+    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "status", "help", "cancel"]
 
 
 async def test_lists_and_one_card_with_history(cast: Cast) -> None:

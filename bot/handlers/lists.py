@@ -34,6 +34,12 @@ async def all_open(message: Message, workflow: Workflow, texts: Texts, notifier:
     await _send_lines(notifier, message, texts.message("open_list", items=views, mine=False))
 
 
+async def status(message: Message, notifier: Notifier, texts: Texts) -> None:
+    """Delivery health for the coordinator: what waits, what failed, since when."""
+    figures = await notifier.delivery_status()
+    await notifier.send(message.chat.id, texts.message("status", **figures))
+
+
 async def one_incident(
     message: Message,
     command: CommandObject,
@@ -71,5 +77,6 @@ def create_router() -> Router:
     router = Router(name="lists")
     router.message.register(my_incidents, Command("my"), IsExecutor())
     router.message.register(all_open, Command("open"), IsCoordinator())
+    router.message.register(status, Command("status"), IsCoordinator())
     router.message.register(one_incident, Command("incident"))
     return router

@@ -89,7 +89,7 @@ class Directory:
 ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", "help"),
     Role.EXECUTOR: ("my", "incident", "help", "cancel"),
-    Role.COORDINATOR: ("open", "incident", "help", "cancel"),
+    Role.COORDINATOR: ("open", "incident", "status", "help", "cancel"),
     Role.SUPERVISOR: ("incident", "help"),
     Role.HEAD: ("incident", "help"),
 }

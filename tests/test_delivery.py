@@ -1,0 +1,189 @@
+"""Delivery through the outbox: Telegram's limits, failures, crashes, webhooks, redelivery."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.app import create_app
+from bot.config import load_settings
+from tests.conftest import COORDINATOR_ID, TOKEN, Cast, Harness, wait_until
+from tests.emulator import Emulator, Fault, Limits, User
+from tests.test_happy_path import route_new_incident
+
+
+async def queue(harness: Harness, chats: list[int], per_chat: int) -> None:
+    """The workflow's way of producing notifications: queued in one transaction."""
+    assert harness.app is not None
+    app = harness.app
+    async with app.db.transaction():
+        for n in range(per_chat):
+            for chat in chats:
+                await app.notifier.send(chat, f"уведомление {chat}-{n}")
+
+
+def in_order(emu: Emulator, chat: int, per_chat: int) -> bool:
+    return emu.sent_texts(chat) == [f"уведомление {chat}-{n}" for n in range(per_chat)]
+
+
+async def real_limits(harness: Harness, emu: Emulator) -> None:
+    await harness.stop()
+    harness.send_per_second, harness.send_private_interval = 30.0, 1.0
+    harness.send_group_interval = 3.0
+    emu.limits = Limits()
+    await harness.start()
+
+
+async def test_burst_is_delivered_in_order_within_limits(harness: Harness, emu: Emulator):
+    await real_limits(harness, emu)
+    chats = [10_000 + n for n in range(45)] + [-500_000 - n for n in range(5)]
+    for chat in chats:
+        emu.open_chat(chat)
+    began = time.monotonic()
+    await queue(harness, chats, 10)  # 500 notifications to 50 chats
+    await harness.settle(within=90)
+    took = time.monotonic() - began
+    assert all(in_order(emu, chat, 10) for chat in chats)
+    assert emu.violations == []
+    assert emu.http_429 == 0
+    # Five groups of ten at 20 a minute need 27 s; the rest fits in that time.
+    assert took < 60
+
+
+async def test_crash_in_the_middle_of_a_burst_loses_nothing(harness: Harness, emu: Emulator):
+    await real_limits(harness, emu)
+    chats = [20_000 + n for n in range(10)]
+    for chat in chats:
+        emu.open_chat(chat)
+    await queue(harness, chats, 5)
+    await wait_until(lambda: sum(len(emu.sent_texts(c)) for c in chats) >= 15)
+    await harness.kill()
+    delivered_before = sum(len(emu.sent_texts(c)) for c in chats)
+    assert delivered_before < 50
+    await harness.start()
+    await harness.settle(within=60)
+    for chat in chats:
+        texts = emu.sent_texts(chat)
+        # At least once, in order: a message in flight at the crash may come twice.
+        assert list(dict.fromkeys(texts)) == [f"уведомление {chat}-{n}" for n in range(5)]
+    assert emu.violations == []
+
+
+async def test_429_waits_for_that_chat_only(harness: Harness, emu: Emulator):
+    slow, fast = 30_001, 30_002
+    emu.open_chat(slow)
+    emu.open_chat(fast)
+    emu.faults.append(Fault("429", chat=slow, retry_after=1))
+    began = time.monotonic()
+    await queue(harness, [slow, fast], 2)
+    await wait_until(lambda: len(emu.sent_texts(fast)) == 2)
+    fast_done = time.monotonic() - began
+    await harness.settle()
+    assert fast_done < 0.9  # the other chat did not wait
+    assert time.monotonic() - began >= 1.0
+    assert in_order(emu, slow, 2)
+    assert emu.http_429 == 1
+
+
+async def test_server_errors_and_dropped_connections_are_retried(harness: Harness, emu: Emulator):
+    chat = 40_001
+    emu.open_chat(chat)
+    emu.faults += [Fault("500", chat=chat, times=2), Fault("drop", chat=chat, times=1)]
+    await queue(harness, [chat], 3)
+    await harness.settle()
+    assert in_order(emu, chat, 3)
+    failed = [r.error for r in emu.requests if r.error]
+    assert failed.count("Internal Server Error") == 2
+    assert "dropped" in failed
+
+
+async def test_blocked_executor_is_reported_to_the_coordinator_once(
+    cast: Cast, harness: Harness, emu: Emulator
+):
+    emu.faults.append(Fault("blocked", chat=cast.housing.id))
+    await route_new_incident(cast)
+    warnings = [m for m in cast.coordinator.inbox() if "Не удаётся доставить" in m.text]
+    assert len(warnings) == 1
+    assert "Иванова Анна Сергеевна (МКУ «УРЖКК») — бот заблокирован" in warnings[0].text
+    await route_new_incident(cast, text="Второй пост")
+    assert len([m for m in cast.coordinator.inbox() if "Не удаётся доставить" in m.text]) == 1
+    await cast.coordinator.send("/status")
+    status = cast.coordinator.last().text
+    assert "Не доставлено (ошибки): 2" in status
+    assert "Недоступных чатов: 1" in status
+
+
+async def test_redelivered_update_changes_nothing_twice(cast: Cast, harness: Harness, emu):
+    post = cast.coordinator._message(cast.coordinator.id, {"text": "Пост для дубля"})
+    update = {"message": post.data}
+    first = emu.push(update)
+    await emu.handled(first)
+    await harness.settle()
+    emu._updates.append({"update_id": first, **update})  # Telegram sends it again
+    emu._new_update.set()
+    second = emu.push(
+        {"message": cast.coordinator._message(cast.coordinator.id, {"text": "/open"}).data}
+    )
+    await emu.handled(second)
+    await harness.settle()
+    assert harness.app is not None
+    assert len(await harness.app.workflow.open_incidents()) == 1
+    assert "№1" in cast.coordinator.last().text
+    assert "№2" not in cast.coordinator.last().text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_webhook_checks_the_secret(emu: Emulator, tmp_path: Path):
+    port = free_port()
+    settings = load_settings(
+        bot_token=TOKEN,
+        timezone="Asia/Yekaterinburg",
+        coordinator_ids=str(COORDINATOR_ID),
+        bot_api_url=emu.url,
+        database_path=tmp_path / "db.sqlite3",
+        _env_file=None,
+        webhook_url="https://mcu.example.org/telegram",
+        webhook_secret="s3cret-Token_1",
+        webhook_port=port,
+        send_per_second=0,
+        send_private_interval=0,
+    )
+    app = await create_app(settings, emu.clock)
+    task = asyncio.create_task(app.run_webhook(handle_signals=False))
+    coordinator = User(emu, COORDINATOR_ID, "Ольга")
+    try:
+        await wait_until(lambda: bool(emu.webhook))
+        assert emu.webhook["url"] == "https://mcu.example.org/telegram"
+        assert emu.webhook["secret_token"] == "s3cret-Token_1"
+        message = coordinator._message(COORDINATOR_ID, {"text": "Пост через вебхук"})
+        update = {"update_id": 1, "message": message.data}
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            ) as bad:
+                assert bad.status == 401
+            async with http.post(url, json=update) as missing:
+                assert missing.status == 401
+            assert await app.workflow.open_incidents() == []
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            ) as good:
+                assert good.status == 200
+        # Answered only after handling: the incident is already stored.
+        assert len(await app.workflow.open_incidents()) == 1
+        await wait_until(lambda: bool(coordinator.inbox()))
+        assert "Инцидент №1" in coordinator.last().text
+    finally:
+        app.stop()
+        await task
+        await app.close()
