@@ -7,7 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -30,6 +30,7 @@ from bot.services.directory import Directory
 from bot.services.timers import Timekeeper
 from bot.services.workflow import Workflow, utc_now
 from bot.texts import Texts
+from storage import outbox
 from storage.db import Database
 from storage.fsm import SQLiteStorage
 
@@ -62,6 +63,9 @@ class App:
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def _startup(self) -> None:
+        async with self.db.transaction() as conn:
+            # Telegram redelivers for a day at most; a month of sent messages is plenty.
+            await outbox.prune(conn, self.workflow.clock() - timedelta(days=30))
         people = [
             (p.telegram_id, p.role) for p in await self.directory.bound_people() if p.telegram_id
         ]

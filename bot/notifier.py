@@ -19,7 +19,7 @@ from bot.domain.timers import StepKind
 from bot.keyboards import incident as kb
 from bot.services.timers import Notice
 from bot.services.workflow import IncidentView, Workflow
-from bot.texts import Texts
+from bot.texts import Texts, split_lines
 from storage import directory as dir_repo
 from storage import incidents as repo
 from storage import outbox
@@ -153,12 +153,25 @@ class Notifier:
         reply_to: int | None = None,
         incident_id: int | None = None,
     ) -> None:
-        """Queue a message (in the caller's transaction, if there is one)."""
-        payload = {"text": text, "markup": _dump(markup), "reply_to": reply_to}
+        """Queue a message (in the caller's transaction, if there is one). A text over
+        Telegram's limit goes as several messages, cut between lines."""
+        chunks = split_lines(text)
         async with self.db.transaction() as conn:
-            await outbox.enqueue(
-                conn, chat_id, "message", payload, self.workflow.clock(), incident_id=incident_id
-            )
+            for n, chunk in enumerate(chunks):
+                last = n == len(chunks) - 1
+                payload = {
+                    "text": chunk,
+                    "markup": _dump(markup) if last else None,
+                    "reply_to": reply_to if n == 0 else None,
+                }
+                await outbox.enqueue(
+                    conn,
+                    chat_id,
+                    "message",
+                    payload,
+                    self.workflow.clock(),
+                    incident_id=incident_id,
+                )
         self.wake()
 
     async def send_card(

@@ -160,3 +160,10 @@ async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datet
         (update_id, to_db_time(now)),
     )
     return cur.rowcount > 0
+
+
+async def prune(conn: aiosqlite.Connection, before: datetime) -> None:
+    """Forget delivered messages and handled update ids older than `before`."""
+    stamp = to_db_time(before)
+    await conn.execute("DELETE FROM outbox WHERE state = 'sent' AND done_at < ?", (stamp,))
+    await conn.execute("DELETE FROM processed_updates WHERE at < ?", (stamp,))

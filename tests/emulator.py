@@ -273,6 +273,7 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._accepted: list[tuple[float, int]] = []  # (arrival, chat) of counted requests
+        self.bot_sent: dict[int, int] = {}  # messages from the bot per chat
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -285,16 +286,42 @@ class Emulator:
 
     # --- server --------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        # Control routes for a benchmark that runs the emulator in a process of its own.
+        app.router.add_post("/_control/message", self._control_message)
+        app.router.add_get("/_control/sent", self._control_sent)
+        app.router.add_post("/_control/open", self._control_open)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
         return self.url
+
+    async def _control_message(self, request: web.Request) -> web.Response:
+        """A person writes to the bot: {"user": id, "text": "…"}."""
+        body = await request.json()
+        user = User(self, int(body["user"]), "Собеседник")
+        message = user._message(user.id, {"text": body["text"]})
+        return web.json_response({"update_id": self.push({"message": message.data})})
+
+    async def _control_open(self, request: web.Request) -> web.Response:
+        """These people have started the bot: {"chats": [id, …]}."""
+        for chat in (await request.json())["chats"]:
+            self.open_chat(int(chat))
+        return web.json_response({"ok": True})
+
+    async def _control_sent(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "sent": {str(k): v for k, v in self.bot_sent.items()},
+                "http_429": self.http_429,
+                "violations": len(self.violations),
+            }
+        )
 
     async def stop(self) -> None:
         self._new_update.set()
@@ -485,6 +512,8 @@ class Emulator:
         }
         message = Msg(data, html_text)
         self.chats.setdefault(chat, []).append(message)
+        if sender is None:
+            self.bot_sent[chat] = self.bot_sent.get(chat, 0) + 1
         return message
 
     def _chat_object(self, chat: int) -> dict[str, Any]:
@@ -823,3 +852,18 @@ class User:
                 }
             }
         )
+
+
+if __name__ == "__main__":
+    # python tests/emulator.py TOKEN PORT [limits]: serve until killed (for the benchmarks).
+    import sys
+
+    async def serve() -> None:
+        emulator = Emulator(sys.argv[1])
+        if len(sys.argv) > 3 and sys.argv[3] == "limits":
+            emulator.limits = Limits()
+        await emulator.start(int(sys.argv[2]))
+        print(emulator.url, flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())

@@ -10,28 +10,22 @@ from bot.domain.workflow import Actor
 from bot.filters import IsCoordinator, IsExecutor
 from bot.notifier import Notifier
 from bot.services.workflow import Workflow
-from bot.texts import Texts, split_lines
-
-
-async def _send_lines(notifier: Notifier, message: Message, html: str) -> None:
-    for chunk in split_lines(html):
-        await notifier.send(message.chat.id, chunk)
+from bot.texts import Texts
 
 
 async def my_incidents(
     message: Message, actor: Actor, workflow: Workflow, texts: Texts, notifier: Notifier
 ) -> None:
     views = await workflow.open_incidents(actor.organisation_id)
-    await _send_lines(
-        notifier,
-        message,
+    await notifier.send(
+        message.chat.id,
         texts.message("open_list", items=views, mine=True),
     )
 
 
 async def all_open(message: Message, workflow: Workflow, texts: Texts, notifier: Notifier) -> None:
     views = await workflow.open_incidents()
-    await _send_lines(notifier, message, texts.message("open_list", items=views, mine=False))
+    await notifier.send(message.chat.id, texts.message("open_list", items=views, mine=False))
 
 
 async def status(message: Message, notifier: Notifier, texts: Texts) -> None:
@@ -66,9 +60,8 @@ async def one_incident(
         await notifier.send(
             message.chat.id, texts.message("full_text", text=view.incident.source_text)
         )
-    await _send_lines(
-        notifier,
-        message,
+    await notifier.send(
+        message.chat.id,
         texts.render("history.html.j2", incident_id=view.incident.id, events=view.events),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.model import AnswerKind, Category, DraftState, State
 from bot.keyboards.callbacks import (
@@ -17,6 +16,7 @@ from bot.keyboards.callbacks import (
     PickAct,
     PickCb,
 )
+from bot.keyboards.layout import Keyboard
 from bot.texts import Texts
 from storage.records import Draft, Incident, Organisation
 
@@ -27,7 +27,7 @@ _EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAIT
 def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
     if incident.state not in _EXECUTOR_STATES:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     acts = [IncidentAct.ANSWER, IncidentAct.ATTACH]
     if incident.state is State.ASSIGNED:
         acts = [IncidentAct.ACCEPT, IncidentAct.DECLINE, *acts]
@@ -50,7 +50,7 @@ def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | No
 
 def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
     """While the incident is new: category first, then the picker (edited into the card)."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if incident.state is State.NEW and incident.category is None:
         for category in Category:
             kb.button(
@@ -74,7 +74,7 @@ def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup |
 def blocks(
     texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for block_id, name in items:
         kb.button(
             text=name,
@@ -99,7 +99,7 @@ def organisations(
     """One page of organisations with paging arrows, search and a way back to blocks."""
     pages = max(1, -(-len(orgs) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for org in orgs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
         kb.button(
             text=org.name, callback_data=PickCb(act=PickAct.ORG, incident=incident_id, org=org.id)
@@ -140,7 +140,7 @@ def organisations(
 def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
     if draft.state is not DraftState.EDITING:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for kind in AnswerKind:
         mark = "🔘 " if kind is draft.kind else "⚪ "
         kb.button(
@@ -163,7 +163,7 @@ def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
 
 
 def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if draft.state is DraftState.SUBMITTED:
         kb.button(
             text=texts.word("BUTTON", "approve"),
@@ -184,7 +184,7 @@ def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
 
 
 def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=texts.word("BUTTON", "done"),
         callback_data=DraftCb(act=DraftAct.ATTACH_DONE, draft=draft_id),

@@ -3,6 +3,7 @@ in one transaction. Sending messages is the notifier's job; this module knows no
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from storage import incidents as repo
 from storage import timers as timer_repo
 from storage.db import Database
 from storage.records import Assignment, Attachment, Draft, Event, Incident, Organisation, Timer
+
+log = logging.getLogger("bot.workflow")
 
 
 class Refused(Exception):
@@ -528,3 +531,10 @@ class Workflow:
         )
         # Every transition ends with its event: the place to start and stop stage clocks.
         await self.timekeeper.sync(conn, incident_id, at)
+        log.info(
+            "event=transition incident=%s action=%s actor=%s state=%s",
+            incident_id,
+            action,
+            actor.telegram_id,
+            state.value,
+        )

@@ -1,0 +1,126 @@
+"""Inbound benchmark: updates handled per second through the full stack (real aiogram
+Dispatcher, the workflow's handlers, SQLite, the outbox) against the Bot API emulator, and
+the latency from an update to the bot's first reply, side by side with a bare aiogram echo
+bot on the same harness (the emulator runs in a process of its own).
+
+    python bench/inbound.py [--json]
+
+Each update is a coordinator forwarding a post: the bot opens an incident, stores it and
+queues its card. Outbound pacing is switched off here (outbound.py measures it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+from harness import TOKEN, RemoteEmulator, emulator, wait_for, workflow_bot
+
+CHATS = 100
+THROUGHPUT_UPDATES = 1000
+LATENCY_SAMPLES = 300
+USERS = [100 + n for n in range(CHATS)]
+
+
+async def measure(emu: RemoteEmulator) -> tuple[float, list[float]]:
+    await asyncio.sleep(1)  # let the bot start polling
+    latencies = []
+    for n in range(LATENCY_SAMPLES):  # one at a time: handling, not queueing
+        user = USERS[n % CHATS]
+        before = (await emu.sent()).get(user, 0)
+        began = time.perf_counter()
+        await emu.message(user, f"Пост номер {n}: во дворе яма")
+
+        async def answered(u: int = user, b: int = before) -> bool:
+            return (await emu.sent()).get(u, 0) > b
+
+        await wait_for(answered, every=0.0005)
+        latencies.append((time.perf_counter() - began) * 1000)
+    expected = sum((await emu.sent()).values()) + THROUGHPUT_UPDATES
+    began = time.perf_counter()
+    for n in range(THROUGHPUT_UPDATES):  # all at once: throughput
+        await emu.message(USERS[n % CHATS], f"Пост {n}")
+
+    async def all_answered() -> bool:
+        return sum((await emu.sent()).values()) >= expected
+
+    await wait_for(all_answered, every=0.01)
+    return THROUGHPUT_UPDATES / (time.perf_counter() - began), latencies
+
+
+@asynccontextmanager
+async def echo_bot(url: str) -> AsyncIterator[None]:
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def repeat(message: Message) -> None:
+        await message.answer(message.text or "…")
+
+    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+    try:
+        yield
+    finally:
+        await dispatcher.stop_polling()
+        await task
+
+
+async def run(kind: str) -> tuple[float, list[float]]:
+    async with emulator() as emu:
+        if kind == "echo":
+            async with echo_bot(emu.url):
+                return await measure(emu)
+        with tempfile.TemporaryDirectory() as folder:
+            async with workflow_bot(
+                emu.url,
+                Path(folder),
+                USERS,
+                send_per_second=0,
+                send_private_interval=0,
+                send_group_interval=0,
+            ):
+                return await measure(emu)
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100)[int(share * 100) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    flow_rate, flow_latency = asyncio.run(run("workflow"))
+    echo_rate, echo_latency = asyncio.run(run("echo"))
+    result = {
+        "workflow_updates_per_s": round(flow_rate, 1),
+        "echo_updates_per_s": round(echo_rate, 1),
+        "p50_ms": round(percentile(flow_latency, 0.5), 2),
+        "p99_ms": round(percentile(flow_latency, 0.99), 2),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    for name, rate, latency in (
+        ("workflow", flow_rate, flow_latency),
+        ("echo bot", echo_rate, echo_latency),
+    ):
+        print(
+            f"{name}: {rate:.0f} updates/s; first reply p50 {percentile(latency, 0.5):.1f} ms,"
+            f" p99 {percentile(latency, 0.99):.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
