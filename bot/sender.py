@@ -85,6 +85,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._idle = asyncio.Event()
+        self._wakes = 0
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -101,6 +102,7 @@ class Sender:
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     def wake(self) -> None:
+        self._wakes += 1  # a pass that began before this wake-up must not report idle
         self._idle.clear()
         self._wake.set()
 
@@ -127,14 +129,17 @@ class Sender:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            try:
-                wait = await self._dispatch()
-            except Exception:
-                log.exception("event=outbox_error")
-                wait = 1.0
+            wakes = self._wakes
+            wait: float | None = None
+            if not self._stopping:  # stopping: only let the messages in flight land
+                try:
+                    wait = await self._dispatch()
+                except Exception:
+                    log.exception("event=outbox_error")
+                    wait = 1.0
             if self._stopping and not self._in_flight:
                 return
-            if wait is None and not self._in_flight:
+            if wait is None and not self._in_flight and wakes == self._wakes:
                 self._idle.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), wait if wait is not None else 5.0)
@@ -154,7 +159,7 @@ class Sender:
                 continue  # backing off; the retry is found on a later pass
             ready = self._chat_ready.get(row.chat_id, 0.0)
             if ready > now:
-                wait = min(wait or ready - now, ready - now)
+                wait = ready - now if wait is None else min(wait, ready - now)
                 continue
             slot = max(now, self._global_next)
             self._global_next = slot + self.limits.global_interval
