@@ -85,6 +85,8 @@ class App:
         if handle_signals:
             self._stop_on_signals()
         await self._startup()
+        # A webhook left from an earlier run would make getUpdates fail with 409.
+        await self.bot.delete_webhook(drop_pending_updates=False)
         log.info("event=start mode=polling")
         try:
             await poll(
