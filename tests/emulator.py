@@ -2,9 +2,9 @@
 methods the bot uses, enforcing Telegram's documented limits, and simulating people.
 
 The bot under test is the real aiogram Bot and Dispatcher, polling this server over HTTP.
-Because the bot handles updates one at a time (handle_as_tasks=False), its next getUpdates
-call, which confirms the previous batch, means those updates have been fully handled: the
-helpers wait for that before they return, so a test sees everything the bot did.
+The bot asks for the next batch of updates (which confirms the previous one) only after the
+batch is handled and committed, so once an update is confirmed its handling is complete; the
+helpers wait for that, then for the bot's outbox to drain, before they return.
 """
 
 from __future__ import annotations
