@@ -128,6 +128,10 @@ async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> 
     await cast.coordinator.click("Время обнаружения", card)
     await cast.coordinator.send("вчера")
     assert "Не понял время «вчера»" in cast.coordinator.last().text
+    await cast.coordinator.send(None, photo=True)  # not a time, and not a new incident either
+    assert "Здесь нужен текст одним сообщением" in cast.coordinator.last().text
+    assert harness.app is not None
+    assert len(await harness.app.workflow.open_incidents()) == 1
     await cast.coordinator.send("01.01.2099 10:00")
     assert "не может быть в будущем" in cast.coordinator.last().text
     await cast.coordinator.send("27.02.2026 14:30")  # a Friday afternoon

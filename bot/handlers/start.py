@@ -1,12 +1,13 @@
-"""/start (with an invite code or without), /help and /cancel."""
+"""/start (with an invite code or without), /help, /cancel, and typed input that is not text."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.commands import set_person_commands
 from bot.domain.workflow import Actor
+from bot.handlers.states import Input
 from bot.notifier import Notifier
 from bot.services.directory import Directory
 from bot.texts import Texts
@@ -65,6 +66,12 @@ async def cancel(message: Message, state: FSMContext, texts: Texts, notifier: No
     await notifier.send(message.chat.id, texts.message("cancelled"))
 
 
+async def text_expected(message: Message, notifier: Notifier, texts: Texts) -> None:
+    # A photo or sticker while a reason, a name or a time is awaited: say so, rather than let
+    # it fall through and open an incident or get a wrong hint.
+    await notifier.send(message.chat.id, texts.message("text_expected"))
+
+
 def create_router() -> Router:
     router = Router(name="start")
     router.message.register(
@@ -73,4 +80,11 @@ def create_router() -> Router:
     router.message.register(help_message, CommandStart())
     router.message.register(help_message, Command("help"))
     router.message.register(cancel, Command("cancel"))
+    router.message.register(
+        text_expected,
+        StateFilter(
+            Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at
+        ),
+        ~F.text,
+    )
     return router
