@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,7 +25,6 @@ from storage import outbox
 from storage.db import Database
 from storage.records import Attachment, CardMessage, Draft
 
-log = logging.getLogger(__name__)
 RECENT_EVENTS = 3
 # Cards whose text never changes after sending; only their buttons do.
 MARKUP_ONLY = frozenset({"publish", "picker"})
@@ -411,31 +409,35 @@ class Notifier:
             return
         async with self.db.read() as conn:
             cards = await repo.cards(conn, incident_id)
+        text = self.card_text(view)  # the same for every copy: render it once
+        coordinator_markup = None
+        if any(card.audience == "coordinator" for card in cards):
+            coordinator_markup = await self.coordinator_markup(view)
         for card in cards:
             if card.draft_id is not None:
                 draft = await self.workflow.draft(card.draft_id)
                 if draft is None:
                     continue
-                text = None
+                draft_text = None
                 if card.audience not in MARKUP_ONLY:
                     count = len(await self.workflow.draft_attachments(draft))
-                    text = self.draft_text(draft, card.audience, count)[0]
-                await self.edit(card, text, self.draft_markup(draft, card.audience))
+                    draft_text = self.draft_text(draft, card.audience, count)[0]
+                await self.edit(card, draft_text, self.draft_markup(draft, card.audience))
                 continue
             if card.audience == "picker":
                 if view.incident.state not in (State.NEW, State.DECLINED):
                     await self.edit(card, None, None)  # routed: its choices are spent
                 continue
             if card.audience == "view":  # the Head's copy: no buttons
-                await self.edit(card, self.card_text(view), None)
+                await self.edit(card, text, None)
                 continue
             if card.audience == "coordinator":
-                markup = await self.coordinator_markup(view)
+                markup = coordinator_markup
             else:
                 markup = kb.executor_card(self.texts, view.incident)
                 if card.organisation_id not in view.active_organisations:
                     markup = None  # declined or handed over: no buttons for them any more
-            await self.edit(card, self.card_text(view), markup)
+            await self.edit(card, text, markup)
 
     async def edit(
         self, card: CardMessage, text: str | None, markup: InlineKeyboardMarkup | None

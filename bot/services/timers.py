@@ -116,6 +116,3 @@ class Timekeeper:
 
     async def earliest(self, conn: aiosqlite.Connection) -> datetime | None:
         return await repo.earliest(conn)
-
-    def lateness(self, timer: Timer, now: datetime) -> timedelta:
-        return self.profile.calendar.between(timer.due_at, now)
