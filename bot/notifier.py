@@ -13,7 +13,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.domain.model import AttachmentKind, Category, Role, State
+from bot.domain.model import AttachmentKind, Role, State
 from bot.domain.timers import StepKind
 from bot.keyboards import incident as kb
 from bot.services.timers import Notice
@@ -349,7 +349,6 @@ class Notifier:
         note = self.texts.message(
             "to_head",
             incident_id=incident_id,
-            high=view.incident.category is Category.HIGH,
             significant=view.incident.significant,
         )
         for chat_id in await self.head_chats():
@@ -479,16 +478,14 @@ class Notifier:
         async with self.db.read() as conn:
             person = await dir_repo.person_by_telegram(conn, chat_id)
             org = await dir_repo.organisation_by_chat(conn, chat_id)
-        who = (
-            f"{person.full_name} ({person.organisation})"
-            if person and person.organisation
-            else person.full_name
-            if person
-            else f"группа организации {org.name}"
-            if org
-            else f"чат {chat_id}"
+        text = self.texts.message(
+            "unreachable",
+            person=person.full_name if person else None,
+            organisation=person.organisation if person else None,
+            group=org.name if org else None,
+            chat_id=chat_id,
+            blocked="blocked" in reason,
         )
-        text = self.texts.message("unreachable", who=who, blocked="blocked" in reason)
         for coordinator in await self.coordinator_chats():
             if coordinator != chat_id:
                 await self.send(coordinator, text)
