@@ -170,7 +170,7 @@ class Notifier:
                     self.workflow.clock(),
                     incident_id=incident_id,
                 )
-        self.wake()
+        self.db.after_commit(self.wake)
 
     async def send_card(
         self,
@@ -219,7 +219,7 @@ class Notifier:
                 card_id=card_id,
                 incident_id=incident_id,
             )
-        self.wake()
+        self.db.after_commit(self.wake)
 
     async def send_media(
         self, chat_id: int, items: Sequence[Attachment], incident_id: int | None = None
@@ -247,7 +247,7 @@ class Notifier:
                         self.workflow.clock(),
                         incident_id=incident_id,
                     )
-        self.wake()
+        self.db.after_commit(self.wake)
 
     async def deliver_to_organisation(self, view: IncidentView, organisation_id: int) -> int:
         """Queue the card (with the post's media first) for the organisation; returns to how
@@ -457,7 +457,7 @@ class Notifier:
                 incident_id=card.incident_id,
             )
             await repo.set_card_shown(conn, card.id, shown)
-        self.wake()
+        self.db.after_commit(self.wake)
 
     async def delivery_status(self) -> dict[str, Any]:
         async with self.db.read() as conn:

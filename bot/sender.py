@@ -86,6 +86,8 @@ class Sender:
         self._stopping = False
         self._idle = asyncio.Event()
         self._wakes = 0
+        self._delivered: list[tuple[OutboxRow, int | None, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -95,7 +97,7 @@ class Sender:
             # What the previous run sent just before it stopped is unknown (a crash leaves
             # no trace of the message in flight): every chat first waits one interval.
             now = time.monotonic()
-            async with self.db.read() as conn:
+            async with self.db.glance() as conn:
                 waiting = {row.chat_id for row in await repo.heads(conn)}
             self._chat_ready = {chat: now + self.limits.chat_interval(chat) for chat in waiting}
             self._global_next = now + (1.0 if self.limits.per_second else 0.0)
@@ -148,7 +150,7 @@ class Sender:
         """Start every chat's next message that may go now; return seconds until the next
         one may (None when nothing is waiting but retries or nothing at all)."""
         async with self.db.read() as conn:
-            heads = await repo.heads(conn)
+            heads = await repo.heads(conn, skip_chats=list(self._in_flight))
         # Retries wait in real time, whatever clock the workflow keeps.
         now, wall = time.monotonic(), datetime.now(UTC)
         wait: float | None = None
@@ -175,6 +177,9 @@ class Sender:
             if delay > 0:
                 await asyncio.sleep(delay)
             await self._deliver(row)
+        except Exception:
+            # The row stays pending (nothing was recorded) and is tried again.
+            log.exception("event=outbox_error chat=%s outbox=%s", row.chat_id, row.id)
         finally:
             self._in_flight.pop(row.chat_id, None)
             self.wake()
@@ -205,11 +210,13 @@ class Sender:
             await self._done(row, message_id)
 
     async def _done(self, row: OutboxRow, message_id: int | None) -> None:
-        async with self.db.transaction() as conn:
-            await repo.mark_sent(conn, row.id, self.clock())
-            if message_id is not None and row.card_id is not None and row.method == "message":
-                await card_repo.bind_card(conn, row.card_id, message_id)
-            await repo.mark_reachable(conn, row.chat_id)
+        """Record a delivery. Deliveries that finish while one commit is under way are
+        recorded together in the next: one transaction for many messages."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._delivered.append((row, message_id, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_delivered())
+        await done
         log.info(
             "event=sent method=%s chat=%s incident=%s outbox=%s",
             row.method,
@@ -217,6 +224,31 @@ class Sender:
             row.incident_id,
             row.id,
         )
+
+    async def _record_delivered(self) -> None:
+        while self._delivered:
+            batch, self._delivered = self._delivered, []
+            try:
+                async with self.db.transaction() as conn:
+                    now = self.clock()
+                    await repo.mark_sent(conn, [row.id for row, _, _ in batch], now)
+                    await card_repo.bind_cards(
+                        conn,
+                        [
+                            (row.card_id, message_id)
+                            for row, message_id, _ in batch
+                            if message_id is not None
+                            and row.card_id is not None
+                            and row.method == "message"
+                        ],
+                    )
+                    await repo.mark_reachable(conn, {row.chat_id for row, _, _ in batch})
+            except Exception as exc:
+                for _, _, done in batch:
+                    done.set_exception(exc)
+            else:
+                for _, _, done in batch:
+                    done.set_result(None)
 
     async def _retry(self, row: OutboxRow, error: str, delay: float) -> None:
         async with self.db.transaction() as conn:
@@ -286,7 +318,7 @@ class Sender:
 
     async def _card_message(self, row: OutboxRow) -> int:
         assert row.card_id is not None
-        async with self.db.read() as conn:
+        async with self.db.glance() as conn:
             message_id = await card_repo.card_message_id(conn, row.card_id)
         if message_id is None:
             raise Unreachable("the card itself was never delivered")

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA busy_timeout=5000")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
 
 
 def migration_scripts() -> list[tuple[int, str]]:
@@ -24,30 +34,45 @@ def migration_scripts() -> list[tuple[int, str]]:
     return sorted(scripts)
 
 
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
+) -> aiosqlite.Row | None:
+    """The first row, in one round trip to the database thread (execute + fetchone is two)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
+) -> list[aiosqlite.Row]:
+    return list(await conn.execute_fetchall(sql, params))
+
+
 class Database:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.conn = conn
+        # A second connection for single-statement reads (see `glance`): in WAL mode it sees
+        # the last commit without waiting for a transaction in progress on `conn`.
+        self.reader = reader
         # Serialises transactions: one connection is shared by concurrent handlers.
         self._lock = asyncio.Lock()
-        self._in_transaction: ContextVar[bool] = ContextVar(
-            f"in_transaction_{id(self)}", default=False
+        # Set while this task is in a transaction: what to call once it has committed.
+        self._on_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+            f"on_commit_{id(self)}", default=None
         )
 
     @classmethod
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        db = cls(conn)
+        conn = await _connect(path)
+        # Read to the end: a statement left open would keep the file locked for the reader.
+        await conn.execute_fetchall("PRAGMA journal_mode=WAL")
+        db = cls(conn, await _connect(path))
         await db.migrate()
         return db
 
     async def migrate(self) -> None:
-        row = await (await self.conn.execute("PRAGMA user_version")).fetchone()
+        row = await fetch_one(self.conn, "PRAGMA user_version")
         current = int(row[0]) if row else 0
         for version, sql in migration_scripts():
             if version <= current:
@@ -64,12 +89,13 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT. Inside an open transaction of the same task (an update
         being handled, a scheduler tick) it joins that one: the outer one commits or rolls
         back everything together."""
-        if self._in_transaction.get():
+        if self._on_commit.get() is not None:
             yield self.conn
             return
+        callbacks: list[Callable[[], None]] = []
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
-            token = self._in_transaction.set(True)
+            token = self._on_commit.set(callbacks)
             try:
                 yield self.conn
             except BaseException:
@@ -78,17 +104,36 @@ class Database:
             else:
                 await self.conn.execute("COMMIT")
             finally:
-                self._in_transaction.reset(token)
+                self._on_commit.reset(token)
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once this task's transaction has committed (now, if there is none;
+        never, if it rolls back): what it starts may only look at committed data."""
+        callbacks = self._on_commit.get()
+        if callbacks is None:
+            callback()
+        elif callback not in callbacks:
+            callbacks.append(callback)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         # Reads share the lock so they never interleave with another task's transaction;
         # inside this task's own transaction they simply use it.
-        if self._in_transaction.get():
+        if self._on_commit.get() is not None:
             yield self.conn
             return
         async with self._lock:
             yield self.conn
 
+    @asynccontextmanager
+    async def glance(self) -> AsyncIterator[aiosqlite.Connection]:
+        """For one statement that reads committed data: it neither waits for another task's
+        transaction nor holds one up. Inside this task's own transaction it joins it, so the
+        transaction's uncommitted changes are seen."""
+        yield self.conn if self._on_commit.get() is not None else self.reader
+
     async def close(self) -> None:
+        await self.reader.close()
         await self.conn.close()

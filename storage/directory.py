@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.domain.model import Role
 from bot.services.directory_csv import DirectoryRow
+from storage.db import fetch_all, fetch_one
 from storage.records import Organisation, Person, to_db_time
 
 _PERSON_SQL = """
@@ -48,16 +49,14 @@ def _org(row: Any) -> Organisation:
 
 
 async def person_by_telegram(conn: aiosqlite.Connection, telegram_id: int) -> Person | None:
-    cur = await conn.execute(
-        _PERSON_SQL + " WHERE p.telegram_id = ? AND p.active = 1", (telegram_id,)
+    row = await fetch_one(
+        conn, _PERSON_SQL + " WHERE p.telegram_id = ? AND p.active = 1", (telegram_id,)
     )
-    row = await cur.fetchone()
     return _person(row) if row else None
 
 
 async def person_by_invite(conn: aiosqlite.Connection, code: str) -> Person | None:
-    cur = await conn.execute(_PERSON_SQL + " WHERE p.invite_code = ? AND p.active = 1", (code,))
-    row = await cur.fetchone()
+    row = await fetch_one(conn, _PERSON_SQL + " WHERE p.invite_code = ? AND p.active = 1", (code,))
     return _person(row) if row else None
 
 
@@ -76,37 +75,38 @@ async def bind_person(
 
 
 async def active_people(conn: aiosqlite.Connection) -> list[Person]:
-    cur = await conn.execute(
-        _PERSON_SQL + " WHERE p.active = 1 ORDER BY p.role, organisation, p.full_name"
+    rows = await fetch_all(
+        conn, _PERSON_SQL + " WHERE p.active = 1 ORDER BY p.role, organisation, p.full_name"
     )
-    return [_person(r) for r in await cur.fetchall()]
+    return [_person(r) for r in rows]
 
 
 async def people_with_role(conn: aiosqlite.Connection, role: Role) -> list[Person]:
-    cur = await conn.execute(
-        _PERSON_SQL + " WHERE p.active = 1 AND p.role = ? ORDER BY p.full_name", (role.value,)
+    rows = await fetch_all(
+        conn,
+        _PERSON_SQL + " WHERE p.active = 1 AND p.role = ? ORDER BY p.full_name",
+        (role.value,),
     )
-    return [_person(r) for r in await cur.fetchall()]
+    return [_person(r) for r in rows]
 
 
 async def organisation_members(conn: aiosqlite.Connection, organisation_id: int) -> list[Person]:
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
         _PERSON_SQL + " WHERE p.active = 1 AND p.role = 'executor' AND p.organisation_id = ?"
         " ORDER BY p.full_name",
         (organisation_id,),
     )
-    return [_person(r) for r in await cur.fetchall()]
+    return [_person(r) for r in rows]
 
 
 async def organisation(conn: aiosqlite.Connection, organisation_id: int) -> Organisation | None:
-    cur = await conn.execute(_ORG_SQL + " WHERE o.id = ? AND o.active = 1", (organisation_id,))
-    row = await cur.fetchone()
+    row = await fetch_one(conn, _ORG_SQL + " WHERE o.id = ? AND o.active = 1", (organisation_id,))
     return _org(row) if row else None
 
 
 async def organisation_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Organisation | None:
-    cur = await conn.execute(_ORG_SQL + " WHERE o.chat_id = ? AND o.active = 1", (chat_id,))
-    row = await cur.fetchone()
+    row = await fetch_one(conn, _ORG_SQL + " WHERE o.chat_id = ? AND o.active = 1", (chat_id,))
     return _org(row) if row else None
 
 
@@ -126,13 +126,14 @@ async def forget_chat(conn: aiosqlite.Connection, chat_id: int) -> None:
 
 async def routable_blocks(conn: aiosqlite.Connection) -> list[tuple[int, str]]:
     """Blocks that hold at least one organisation with an executor in the directory."""
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT DISTINCT b.id, b.name FROM blocks b"
         " JOIN organisations o ON o.block_id = b.id AND o.active = 1"
         " JOIN people p ON p.organisation_id = o.id AND p.active = 1 AND p.role = 'executor'"
-        " ORDER BY b.name"
+        " ORDER BY b.name",
     )
-    return [(r[0], r[1]) for r in await cur.fetchall()]
+    return [(r[0], r[1]) for r in rows]
 
 
 async def routable_organisations(
@@ -146,8 +147,8 @@ async def routable_organisations(
     if block_id is not None:
         sql += " AND o.block_id = ?"
         args.append(block_id)
-    cur = await conn.execute(sql + " ORDER BY o.name", args)
-    orgs = [_org(r) for r in await cur.fetchall()]
+    rows = await fetch_all(conn, sql + " ORDER BY o.name", args)
+    orgs = [_org(r) for r in rows]
     if name_like:
         # casefold in Python: SQLite's LIKE folds ASCII only, not Cyrillic.
         needle = name_like.casefold()
@@ -156,24 +157,26 @@ async def routable_organisations(
 
 
 async def supervisors_of(conn: aiosqlite.Connection, organisation_id: int) -> list[Person]:
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
         _PERSON_SQL + " JOIN supervision s ON s.person_id = p.id"
         " WHERE s.organisation_id = ? AND p.active = 1",
         (organisation_id,),
     )
-    return [_person(r) for r in await cur.fetchall()]
+    return [_person(r) for r in rows]
 
 
 async def export_rows(conn: aiosqlite.Connection) -> list[DirectoryRow]:
     people = await active_people(conn)
     rows = []
     for person in people:
-        cur = await conn.execute(
+        names = await fetch_all(
+            conn,
             "SELECT o.name FROM supervision s JOIN organisations o ON o.id = s.organisation_id"
             " WHERE s.person_id = ? ORDER BY o.name",
             (person.id,),
         )
-        supervises = tuple(r[0] for r in await cur.fetchall())
+        supervises = tuple(r[0] for r in names)
         org = await organisation(conn, person.organisation_id) if person.organisation_id else None
         rows.append(
             DirectoryRow(
@@ -205,16 +208,17 @@ async def sync_directory(
         block_id = None
         if row.block:
             await conn.execute("INSERT OR IGNORE INTO blocks(name) VALUES (?)", (row.block,))
-            cur = await conn.execute("SELECT id FROM blocks WHERE name = ?", (row.block,))
-            block_id = (await cur.fetchone())[0]  # type: ignore[index]
-        cur = await conn.execute(
+            block = await fetch_one(conn, "SELECT id FROM blocks WHERE name = ?", (row.block,))
+            block_id = block[0]  # type: ignore[index]
+        org = await fetch_one(
+            conn,
             "INSERT INTO organisations(name, block_id) VALUES (?, ?)"
             " ON CONFLICT(name) DO UPDATE SET active = 1,"
             " block_id = COALESCE(excluded.block_id, block_id)"
             " RETURNING id",
             (row.organisation, block_id),
         )
-        org_ids[row.organisation] = (await cur.fetchone())[0]  # type: ignore[index]
+        org_ids[row.organisation] = org[0]  # type: ignore[index]
     placeholders = ",".join("?" * len(org_ids))
     await conn.execute(
         f"UPDATE organisations SET active = 0 WHERE id NOT IN ({placeholders})",
@@ -222,8 +226,7 @@ async def sync_directory(
     )
 
     existing: dict[tuple[str, str, str], int] = {}
-    cur = await conn.execute(_PERSON_SQL)
-    for r in await cur.fetchall():
+    for r in await fetch_all(conn, _PERSON_SQL):
         existing[(r["full_name"], r["role"], r["organisation"])] = r["id"]
     keep: list[int] = []
     added = 0
@@ -232,12 +235,13 @@ async def sync_directory(
         org_id = org_ids.get(row.organisation)
         person_id = existing.get(row.key)
         if person_id is None:
-            cur = await conn.execute(
+            person = await fetch_one(
+                conn,
                 "INSERT INTO people(full_name, position, role, organisation_id, invite_code,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (row.full_name, row.position, row.role.value, org_id, new_invite_code(), stamp),
             )
-            person_id = (await cur.fetchone())[0]  # type: ignore[index]
+            person_id = person[0]  # type: ignore[index]
             added += 1
         else:
             await conn.execute(

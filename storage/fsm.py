@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 
-from storage.db import Database
+from storage.db import Database, fetch_one
 
 
 class SQLiteStorage(BaseStorage):
@@ -27,11 +27,10 @@ class SQLiteStorage(BaseStorage):
             )
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.db.read() as conn:
-            cur = await conn.execute(
-                "SELECT state FROM fsm WHERE key = ?", (self.keys.build(key),)
+        async with self.db.glance() as conn:
+            row = await fetch_one(
+                conn, "SELECT state FROM fsm WHERE key = ?", (self.keys.build(key),)
             )
-            row = await cur.fetchone()
         return row[0] if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
@@ -43,9 +42,10 @@ class SQLiteStorage(BaseStorage):
             )
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            cur = await conn.execute("SELECT data FROM fsm WHERE key = ?", (self.keys.build(key),))
-            row = await cur.fetchone()
+        async with self.db.glance() as conn:
+            row = await fetch_one(
+                conn, "SELECT data FROM fsm WHERE key = ?", (self.keys.build(key),)
+            )
         return dict(json.loads(row[0])) if row else {}
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.domain.model import (
     DraftState,
     State,
 )
+from storage.db import fetch_all, fetch_one
 from storage.records import (
     Assignment,
     Attachment,
@@ -55,7 +57,8 @@ async def create_incident(
     created_by: int,
     now: datetime,
 ) -> int:
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO incidents(state, source_text, source_link, source_origin, media_group_id,"
         " detected_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
@@ -69,24 +72,41 @@ async def create_incident(
             to_db_time(now),
         ),
     )
-    return int((await cur.fetchone())[0])  # type: ignore[index]
+    return int(row[0])  # type: ignore[index]
 
 
 async def incident_by_media_group(
     conn: aiosqlite.Connection, created_by: int, media_group_id: str
 ) -> Incident | None:
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT * FROM incidents WHERE created_by = ? AND media_group_id = ?",
         (created_by, media_group_id),
     )
-    row = await cur.fetchone()
     return _incident(row) if row else None
 
 
 async def get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
-    cur = await conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,))
-    row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
     return _incident(row) if row else None
+
+
+async def incident_with_active(
+    conn: aiosqlite.Connection, incident_id: int
+) -> tuple[Incident, list[int]] | None:
+    """The incident and the organisations actively working on it (what the rules and the
+    stage clocks look at), in one query."""
+    row = await fetch_one(
+        conn,
+        "SELECT i.*, (SELECT group_concat(a.organisation_id) FROM assignments a"
+        " WHERE a.incident_id = i.id AND a.status = 'active') AS active"
+        " FROM incidents i WHERE i.id = ?",
+        (incident_id,),
+    )
+    if row is None:
+        return None
+    active = [int(org) for org in row["active"].split(",")] if row["active"] else []
+    return _incident(row), active
 
 
 async def update_incident(conn: aiosqlite.Connection, incident_id: int, **fields: Any) -> None:
@@ -109,8 +129,8 @@ async def open_incidents(
             " WHERE organisation_id = ? AND status = 'active')"
         )
         args.append(organisation_id)
-    cur = await conn.execute(sql + " ORDER BY id", args)
-    return [_incident(r) for r in await cur.fetchall()]
+    rows = await fetch_all(conn, sql + " ORDER BY id", args)
+    return [_incident(r) for r in rows]
 
 
 _ASSIGNMENT_SQL = """
@@ -136,33 +156,34 @@ def _assignment(r: Any) -> Assignment:
 
 
 async def assignments(conn: aiosqlite.Connection, incident_id: int) -> list[Assignment]:
-    cur = await conn.execute(
-        _ASSIGNMENT_SQL + " WHERE a.incident_id = ? ORDER BY a.id", (incident_id,)
+    rows = await fetch_all(
+        conn, _ASSIGNMENT_SQL + " WHERE a.incident_id = ? ORDER BY a.id", (incident_id,)
     )
-    return [_assignment(r) for r in await cur.fetchall()]
+    return [_assignment(r) for r in rows]
 
 
 async def active_assignment(
     conn: aiosqlite.Connection, incident_id: int, organisation_id: int
 ) -> Assignment | None:
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         _ASSIGNMENT_SQL + " WHERE a.incident_id = ? AND a.organisation_id = ?"
         " AND a.status = 'active'",
         (incident_id, organisation_id),
     )
-    row = await cur.fetchone()
     return _assignment(row) if row else None
 
 
 async def add_assignment(
     conn: aiosqlite.Connection, incident_id: int, organisation_id: int, now: datetime
 ) -> int:
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO assignments(incident_id, organisation_id, status, assigned_at)"
         " VALUES (?, ?, 'active', ?) RETURNING id",
         (incident_id, organisation_id, to_db_time(now)),
     )
-    return int((await cur.fetchone())[0])  # type: ignore[index]
+    return int(row[0])  # type: ignore[index]
 
 
 async def accept_assignment(
@@ -217,16 +238,16 @@ def _draft(r: Any) -> Draft:
 
 
 async def get_draft(conn: aiosqlite.Connection, draft_id: int) -> Draft | None:
-    cur = await conn.execute(_DRAFT_SQL + " WHERE d.id = ?", (draft_id,))
-    row = await cur.fetchone()
+    row = await fetch_one(conn, _DRAFT_SQL + " WHERE d.id = ?", (draft_id,))
     return _draft(row) if row else None
 
 
 async def latest_draft(conn: aiosqlite.Connection, incident_id: int) -> Draft | None:
-    cur = await conn.execute(
-        _DRAFT_SQL + " WHERE d.incident_id = ? ORDER BY d.version DESC LIMIT 1", (incident_id,)
+    row = await fetch_one(
+        conn,
+        _DRAFT_SQL + " WHERE d.incident_id = ? ORDER BY d.version DESC LIMIT 1",
+        (incident_id,),
     )
-    row = await cur.fetchone()
     return _draft(row) if row else None
 
 
@@ -239,11 +260,14 @@ async def create_draft(
     *,
     copy_from: Draft | None = None,
 ) -> int:
-    cur = await conn.execute(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE incident_id = ?", (incident_id,)
+    row = await fetch_one(
+        conn,
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE incident_id = ?",
+        (incident_id,),
     )
-    version = (await cur.fetchone())[0]  # type: ignore[index]
-    cur = await conn.execute(
+    version = row[0]  # type: ignore[index]
+    row = await fetch_one(
+        conn,
         "INSERT INTO drafts(incident_id, assignment_id, version, kind, text, state, author_id,"
         " created_at) VALUES (?, ?, ?, ?, ?, 'editing', ?, ?) RETURNING id",
         (
@@ -256,7 +280,7 @@ async def create_draft(
             to_db_time(now),
         ),
     )
-    draft_id = int((await cur.fetchone())[0])  # type: ignore[index]
+    draft_id = int(row[0])  # type: ignore[index]
     if copy_from:
         # Evidence of the returned version stays with the new one.
         await conn.execute(
@@ -306,17 +330,18 @@ async def attachments(
     conn: aiosqlite.Connection, incident_id: int, draft_id: int | None
 ) -> list[Attachment]:
     if draft_id is None:
-        cur = await conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM attachments WHERE incident_id = ? AND draft_id IS NULL ORDER BY id",
             (incident_id,),
         )
     else:
-        cur = await conn.execute(
-            "SELECT * FROM attachments WHERE draft_id = ? ORDER BY id", (draft_id,)
+        rows = await fetch_all(
+            conn, "SELECT * FROM attachments WHERE draft_id = ? ORDER BY id", (draft_id,)
         )
     return [
         Attachment(r["id"], AttachmentKind(r["kind"]), r["file_id"], r["media_group_id"])
-        for r in await cur.fetchall()
+        for r in rows
     ]
 
 
@@ -351,7 +376,8 @@ async def add_event(
 
 
 async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT e.*, o.name AS organisation FROM events e"
         " LEFT JOIN organisations o ON o.id = e.organisation_id"
         " WHERE e.incident_id = ? ORDER BY e.id",
@@ -366,12 +392,13 @@ async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
             organisation=r["organisation"],
             comment=r["comment"],
         )
-        for r in await cur.fetchall()
+        for r in rows
     ]
 
 
 async def add_card(conn: aiosqlite.Connection, card: CardMessage) -> int:
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO card_messages(chat_id, message_id, incident_id, audience, organisation_id,"
         " draft_id, shown) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
@@ -384,12 +411,16 @@ async def add_card(conn: aiosqlite.Connection, card: CardMessage) -> int:
             card.shown,
         ),
     )
-    return int((await cur.fetchone())[0])  # type: ignore[index]
+    return int(row[0])  # type: ignore[index]
 
 
-async def bind_card(conn: aiosqlite.Connection, card_id: int, message_id: int) -> None:
-    await conn.execute(
-        "UPDATE card_messages SET message_id = ? WHERE id = ?", (message_id, card_id)
+async def bind_cards(conn: aiosqlite.Connection, sent: Sequence[tuple[int, int]]) -> None:
+    """Note the Telegram message id of each (card, message) just delivered."""
+    if not sent:
+        return
+    await conn.executemany(
+        "UPDATE card_messages SET message_id = ? WHERE id = ?",
+        [(message_id, card_id) for card_id, message_id in sent],
     )
 
 
@@ -398,23 +429,23 @@ async def set_card_shown(conn: aiosqlite.Connection, card_id: int, shown: str) -
 
 
 async def cards(conn: aiosqlite.Connection, incident_id: int) -> list[CardMessage]:
-    cur = await conn.execute(
-        "SELECT * FROM card_messages WHERE incident_id = ? ORDER BY id", (incident_id,)
+    rows = await fetch_all(
+        conn, "SELECT * FROM card_messages WHERE incident_id = ? ORDER BY id", (incident_id,)
     )
-    return [_card(r) for r in await cur.fetchall()]
+    return [_card(r) for r in rows]
 
 
 async def card_at(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> CardMessage | None:
-    cur = await conn.execute(
-        "SELECT * FROM card_messages WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    r = await fetch_one(
+        conn,
+        "SELECT * FROM card_messages WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
     )
-    r = await cur.fetchone()
     return _card(r) if r else None
 
 
 async def card_message_id(conn: aiosqlite.Connection, card_id: int) -> int | None:
-    cur = await conn.execute("SELECT message_id FROM card_messages WHERE id = ?", (card_id,))
-    r = await cur.fetchone()
+    r = await fetch_one(conn, "SELECT message_id FROM card_messages WHERE id = ?", (card_id,))
     return int(r[0]) if r and r[0] is not None else None
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
+from storage.db import fetch_all, fetch_one
 from storage.records import from_db_time, to_db_time
 
 
@@ -17,12 +19,17 @@ class OutboxRow:
     id: int
     chat_id: int
     method: str
-    payload: dict[str, Any]
+    payload_json: str
     card_id: int | None
     incident_id: int | None
     attempts: int
     not_before: datetime | None
     created_at: datetime
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        # Decoded when sent, not on every look at the queue's heads.
+        return dict(json.loads(self.payload_json))
 
 
 def _row(r: Any) -> OutboxRow:
@@ -30,7 +37,7 @@ def _row(r: Any) -> OutboxRow:
         id=r["id"],
         chat_id=r["chat_id"],
         method=r["method"],
-        payload=json.loads(r["payload"]),
+        payload_json=r["payload"],
         card_id=r["card_id"],
         incident_id=r["incident_id"],
         attempts=r["attempts"],
@@ -52,12 +59,12 @@ async def enqueue(
     if method in ("edit", "markup") and card_id is not None:
         # One pending edit per card is enough: the newest content replaces the older one
         # (a new text-less edit keeps a pending text change).
-        cur = await conn.execute(
+        pending = await fetch_one(
+            conn,
             "SELECT id, method, payload FROM outbox WHERE card_id = ? AND state = 'pending'"
             " AND method IN ('edit', 'markup')",
             (card_id,),
         )
-        pending = await cur.fetchone()
         if pending:
             merged = {
                 **json.loads(pending["payload"]),
@@ -83,19 +90,25 @@ async def enqueue(
     )
 
 
-async def heads(conn: aiosqlite.Connection) -> list[OutboxRow]:
-    """The oldest pending row of each chat: only it may go next (order per chat)."""
-    cur = await conn.execute(
+async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) -> list[OutboxRow]:
+    """The oldest pending row of each chat (only it may go next: order per chat), leaving
+    out the chats in `skip_chats` (those with a message in flight)."""
+    skip = ",".join("?" * len(skip_chats))
+    rows = await fetch_all(
+        conn,
         "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
-        " WHERE state = 'pending' GROUP BY chat_id) h ON h.id = o.id ORDER BY o.id"
+        f" WHERE state = 'pending' AND chat_id NOT IN ({skip}) GROUP BY chat_id) h"
+        " ON h.id = o.id ORDER BY o.id",
+        list(skip_chats),
     )
-    return [_row(r) for r in await cur.fetchall()]
+    return [_row(r) for r in rows]
 
 
-async def mark_sent(conn: aiosqlite.Connection, row_id: int, now: datetime) -> None:
-    await conn.execute(
+async def mark_sent(conn: aiosqlite.Connection, row_ids: Iterable[int], now: datetime) -> None:
+    stamp = to_db_time(now)
+    await conn.executemany(
         "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL WHERE id = ?",
-        (to_db_time(now), row_id),
+        [(stamp, row_id) for row_id in row_ids],
     )
 
 
@@ -123,11 +136,11 @@ class OutboxStats:
 
 
 async def stats(conn: aiosqlite.Connection) -> OutboxStats:
-    cur = await conn.execute(
+    r = await fetch_one(
+        conn,
         "SELECT SUM(state = 'pending'), SUM(state = 'failed'),"
-        " MIN(CASE WHEN state = 'pending' THEN created_at END) FROM outbox"
+        " MIN(CASE WHEN state = 'pending' THEN created_at END) FROM outbox",
     )
-    r = await cur.fetchone()
     assert r is not None
     return OutboxStats(int(r[0] or 0), int(r[1] or 0), from_db_time(r[2]))
 
@@ -144,13 +157,14 @@ async def mark_unreachable(
 
 
 async def unreachable_count(conn: aiosqlite.Connection) -> int:
-    cur = await conn.execute("SELECT COUNT(*) FROM unreachable_chats")
-    row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM unreachable_chats")
     return int(row[0]) if row else 0
 
 
-async def mark_reachable(conn: aiosqlite.Connection, chat_id: int) -> None:
-    await conn.execute("DELETE FROM unreachable_chats WHERE chat_id = ?", (chat_id,))
+async def mark_reachable(conn: aiosqlite.Connection, chat_ids: Iterable[int]) -> None:
+    await conn.executemany(
+        "DELETE FROM unreachable_chats WHERE chat_id = ?", [(chat,) for chat in chat_ids]
+    )
 
 
 async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datetime) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.profile import Stage
+from storage.db import fetch_all, fetch_one
 from storage.records import Timer, from_db_time, to_db_time
 
 
@@ -25,10 +26,12 @@ def _timer(r: Any) -> Timer:
 
 
 async def running(conn: aiosqlite.Connection, incident_id: int) -> list[Timer]:
-    cur = await conn.execute(
-        "SELECT * FROM timers WHERE incident_id = ? AND active = 1 ORDER BY due_at", (incident_id,)
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM timers WHERE incident_id = ? AND active = 1 ORDER BY due_at",
+        (incident_id,),
     )
-    return [_timer(r) for r in await cur.fetchall()]
+    return [_timer(r) for r in rows]
 
 
 async def start(
@@ -63,12 +66,13 @@ async def stop(conn: aiosqlite.Connection, timer_id: int, at: datetime) -> None:
 
 async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
     # Times are stored in UTC ISO form, so text order is time order.
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT * FROM timers WHERE active = 1 AND next_at IS NOT NULL AND next_at <= ?"
         " ORDER BY next_at, id",
         (to_db_time(now),),
     )
-    return [_timer(r) for r in await cur.fetchall()]
+    return [_timer(r) for r in rows]
 
 
 async def advance(
@@ -81,8 +85,7 @@ async def advance(
 
 
 async def earliest(conn: aiosqlite.Connection) -> datetime | None:
-    cur = await conn.execute(
-        "SELECT MIN(next_at) FROM timers WHERE active = 1 AND next_at IS NOT NULL"
+    row = await fetch_one(
+        conn, "SELECT MIN(next_at) FROM timers WHERE active = 1 AND next_at IS NOT NULL"
     )
-    row = await cur.fetchone()
     return from_db_time(row[0]) if row and row[0] else None

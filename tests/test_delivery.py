@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import aiohttp
 
 from bot.app import create_app
 from bot.config import load_settings
+from storage import outbox
 from tests.conftest import COORDINATOR_ID, TOKEN, Cast, Harness, wait_until
 from tests.emulator import Emulator, Fault, Limits, User
 from tests.test_happy_path import route_new_incident
@@ -187,3 +189,52 @@ async def test_webhook_checks_the_secret(emu: Emulator, tmp_path: Path):
         app.stop()
         await task
         await app.close()
+
+
+async def test_no_filter_or_handler_runs_in_a_worker_thread(harness: Harness):
+    """aiogram passes a plain (non-async) callback, a bare `F` filter included, through
+    asyncio.to_thread: a thread hop per check that cut inbound throughput by a quarter."""
+    assert harness.app is not None
+    in_threads = []
+    for router in harness.app.dispatcher.chain_tail:
+        for kind, observer in router.observers.items():
+            checks = list(observer._handler.filters or [])
+            for handler in observer.handlers:
+                checks += [handler, *(handler.filters or [])]
+            in_threads += [
+                f"{router.name}.{kind}: {c.callback}" for c in checks if not c.awaitable
+            ]
+    assert in_threads == []
+
+
+async def test_a_message_queued_by_a_rolled_back_change_is_never_sent(
+    harness: Harness, emu: Emulator
+):
+    """The sender is woken only once the transaction that queued a message has committed;
+    a transaction that fails takes its messages with it."""
+    assert harness.app is not None
+    app = harness.app
+    chat = 10_000
+    emu.open_chat(chat)
+    with contextlib.suppress(RuntimeError):
+        async with app.db.transaction():
+            await app.notifier.send(chat, "не должно уйти")
+            raise RuntimeError("the change fails after queueing")
+    await app.notifier.send(chat, "ушло")
+    await harness.settle()
+    assert emu.sent_texts(chat) == ["ушло"]
+    async with app.db.read() as conn:
+        stats = await outbox.stats(conn)
+    assert (stats.pending, stats.failed) == (0, 0)
+
+
+async def test_a_message_goes_as_soon_as_its_transaction_commits(harness: Harness, emu: Emulator):
+    """Woken before the commit, the sender would find nothing yet and doze (up to 5 s)."""
+    assert harness.app is not None
+    app = harness.app
+    chat = 10_000
+    emu.open_chat(chat)
+    async with app.db.transaction():
+        await app.notifier.send(chat, "после фиксации")
+        await asyncio.sleep(0.3)
+    await wait_until(lambda: emu.sent_texts(chat) == ["после фиксации"], within=2)

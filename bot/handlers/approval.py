@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.model import State
 from bot.domain.workflow import Action, Actor, Denial
-from bot.filters import IsCoordinator
+from bot.filters import IsCoordinator, Magic
 from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import DraftAct, DraftCb
@@ -131,6 +132,8 @@ def create_router() -> Router:
     router = Router(name="approval")
     router.callback_query.register(approve, DraftCb.filter(F.act == DraftAct.APPROVE))
     router.callback_query.register(ask_return_reason, DraftCb.filter(F.act == DraftAct.RETURN))
-    router.message.register(return_draft, Input.return_reason, F.text, IsCoordinator())
+    router.message.register(
+        return_draft, StateFilter(Input.return_reason), Magic(F.text), IsCoordinator()
+    )
     router.callback_query.register(publish, DraftCb.filter(F.act == DraftAct.PUBLISH))
     return router

@@ -7,6 +7,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
 from bot.domain.workflow import Denial
+from bot.filters import Magic
 from bot.services.workflow import Refused
 from bot.texts import Texts
 
@@ -43,10 +44,10 @@ async def unexpected(event: ErrorEvent, texts: Texts) -> None:
 def create_router() -> Router:
     router = Router(name="errors")
     router.errors.register(
-        refused_button, ExceptionTypeFilter(Refused), F.update.callback_query.as_("query")
+        refused_button, ExceptionTypeFilter(Refused), Magic(F.update.callback_query.as_("query"))
     )
     router.errors.register(
-        refused_message, ExceptionTypeFilter(Refused), F.update.message.as_("message")
+        refused_message, ExceptionTypeFilter(Refused), Magic(F.update.message.as_("message"))
     )
     router.errors.register(unexpected)
     return router

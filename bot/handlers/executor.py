@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Filter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.workflow import Action, Actor, Denial
-from bot.filters import IsExecutor
+from bot.filters import IsExecutor, Magic
 from bot.handlers.intake import media_of
 from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
@@ -298,16 +298,21 @@ def create_router() -> Router:
     router.callback_query.register(
         ask_decline_reason, IncidentCb.filter(F.act == IncidentAct.DECLINE)
     )
-    router.message.register(decline, Input.decline_reason, F.text, IsExecutor())
+    router.message.register(
+        decline, StateFilter(Input.decline_reason), Magic(F.text), IsExecutor()
+    )
     router.callback_query.register(ask_answer, IncidentCb.filter(F.act == IncidentAct.ANSWER))
     router.callback_query.register(ask_new_text, DraftCb.filter(F.act == DraftAct.EDIT))
-    router.message.register(answer_text, Input.answer_text, IsExecutor())
+    router.message.register(answer_text, StateFilter(Input.answer_text), IsExecutor())
     router.message.register(answer_by_reply, ReplyToCard(), IsExecutor())
     router.callback_query.register(ask_attachments, IncidentCb.filter(F.act == IncidentAct.ATTACH))
     router.message.register(
-        attachment, Input.attachments, F.photo | F.video | F.document, IsExecutor()
+        attachment,
+        StateFilter(Input.attachments),
+        Magic(F.photo | F.video | F.document),
+        IsExecutor(),
     )
-    router.message.register(not_an_attachment, Input.attachments, IsExecutor())
+    router.message.register(not_an_attachment, StateFilter(Input.attachments), IsExecutor())
     router.callback_query.register(attachments_done, DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
     router.callback_query.register(choose_kind, DraftCb.filter(F.act == DraftAct.KIND))
     router.callback_query.register(submit, DraftCb.filter(F.act == DraftAct.SUBMIT))

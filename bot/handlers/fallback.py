@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.workflow import Actor
+from bot.filters import Magic
 from bot.notifier import Notifier
 from bot.texts import Texts
 
@@ -26,5 +27,5 @@ async def anything_else(message: Message, actor: Actor, texts: Texts, notifier: 
 def create_router() -> Router:
     router = Router(name="fallback")
     router.callback_query.register(stale_button)
-    router.message.register(anything_else, F.chat.type == "private")
+    router.message.register(anything_else, Magic(F.chat.type == "private"))
     return router

@@ -7,6 +7,7 @@ from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdated
 from aiogram.types import ChatMemberUpdated
 
 from bot.domain.model import Role
+from bot.filters import Magic
 from bot.notifier import Notifier
 from bot.services.directory import Directory
 from bot.services.workflow import Workflow
@@ -37,7 +38,7 @@ async def removed_from_group(event: ChatMemberUpdated, directory: Directory) -> 
 
 def create_router() -> Router:
     router = Router(name="groups")
-    router.my_chat_member.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.my_chat_member.filter(Magic(F.chat.type.in_({"group", "supergroup"})))
     router.my_chat_member.register(
         added_to_group, ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION)
     )

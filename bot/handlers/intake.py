@@ -8,7 +8,7 @@ from aiogram.types import Message, MessageOriginChannel, MessageOriginChat, Mess
 
 from bot.domain.model import AttachmentKind
 from bot.domain.workflow import Actor
-from bot.filters import IsCoordinator
+from bot.filters import IsCoordinator, Magic
 from bot.notifier import Notifier
 from bot.services.workflow import Workflow
 from bot.texts import Texts
@@ -75,6 +75,6 @@ async def open_incident(
 
 def create_router() -> Router:
     router = Router(name="intake")
-    router.message.filter(F.chat.type == "private", IsCoordinator())
-    router.message.register(open_incident, ~F.text.startswith("/"))
+    router.message.filter(Magic(F.chat.type == "private"), IsCoordinator())
+    router.message.register(open_incident, Magic(~F.text.startswith("/")))
     return router

@@ -4,13 +4,14 @@ detection time and «социально значимое»."""
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.calendar import parse_local_time
 from bot.domain.model import Category
 from bot.domain.workflow import Action, Actor
-from bot.filters import IsCoordinator
+from bot.filters import IsCoordinator, Magic
 from bot.handlers.states import Input, ask_for
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import CategoryCb, IncidentAct, IncidentCb, PickAct, PickCb
@@ -205,10 +206,12 @@ def create_router() -> Router:
     router.callback_query.register(show_blocks, PickCb.filter(F.act == PickAct.BLOCKS))
     router.callback_query.register(show_block, PickCb.filter(F.act == PickAct.BLOCK))
     router.callback_query.register(ask_search, PickCb.filter(F.act == PickAct.SEARCH))
-    router.message.register(search, Input.org_search, F.text, IsCoordinator())
+    router.message.register(search, StateFilter(Input.org_search), Magic(F.text), IsCoordinator())
     router.callback_query.register(route, PickCb.filter(F.act == PickAct.ORG))
     router.callback_query.register(ask_detected, IncidentCb.filter(F.act == IncidentAct.DETECTED))
-    router.message.register(set_detected, Input.detected_at, F.text, IsCoordinator())
+    router.message.register(
+        set_detected, StateFilter(Input.detected_at), Magic(F.text), IsCoordinator()
+    )
     router.callback_query.register(
         mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)
     )

@@ -7,6 +7,7 @@ from aiogram.types import Message
 
 from bot.commands import set_person_commands
 from bot.domain.workflow import Actor
+from bot.filters import Magic
 from bot.handlers.states import Input
 from bot.notifier import Notifier
 from bot.services.directory import Directory
@@ -75,7 +76,7 @@ async def text_expected(message: Message, notifier: Notifier, texts: Texts) -> N
 def create_router() -> Router:
     router = Router(name="start")
     router.message.register(
-        start_with_invite, CommandStart(deep_link=True), F.chat.type == "private"
+        start_with_invite, CommandStart(deep_link=True), Magic(F.chat.type == "private")
     )
     router.message.register(help_message, CommandStart())
     router.message.register(help_message, Command("help"))
@@ -85,6 +86,6 @@ def create_router() -> Router:
         StateFilter(
             Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at
         ),
-        ~F.text,
+        Magic(~F.text),
     )
     return router

@@ -59,14 +59,10 @@ class Timekeeper:
     ) -> None:
         """Start the clocks the incident's state runs and stop the others (in the caller's
         transaction). A clock that keeps running keeps its start, unless in `restart`."""
-        incident = await incident_repo.get_incident(conn, incident_id)
-        if incident is None:
+        found = await incident_repo.incident_with_active(conn, incident_id)
+        if found is None:
             return
-        organisations = [
-            a.organisation_id
-            for a in await incident_repo.assignments(conn, incident_id)
-            if a.status == "active"
-        ]
+        incident, organisations = found
         wanted = running_clocks(incident.state, organisations)
         kept: set[Clock] = set()
         for timer in await repo.running(conn, incident_id):

@@ -461,14 +461,10 @@ class Workflow:
     async def _checked(
         self, conn: aiosqlite.Connection, actor: Actor, action: Action, incident_id: int
     ) -> Incident:
-        incident = await repo.get_incident(conn, incident_id)
-        if incident is None:
+        found = await repo.incident_with_active(conn, incident_id)
+        if found is None:
             raise Refused(Denial.NOT_FOUND)
-        orgs = [
-            a.organisation_id
-            for a in await repo.assignments(conn, incident_id)
-            if a.status == "active"
-        ]
+        incident, orgs = found
         denial = check(
             actor, action, incident.state, orgs, has_category=incident.category is not None
         )
