@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+from aiogram.dispatcher.event.handler import CallableObject
 
 from bot.app import create_app
 from bot.config import load_settings
@@ -198,7 +199,7 @@ async def test_no_filter_or_handler_runs_in_a_worker_thread(harness: Harness):
     in_threads = []
     for router in harness.app.dispatcher.chain_tail:
         for kind, observer in router.observers.items():
-            checks = list(observer._handler.filters or [])
+            checks: list[CallableObject] = list(observer._handler.filters or [])
             for handler in observer.handlers:
                 checks += [handler, *(handler.filters or [])]
             in_threads += [
