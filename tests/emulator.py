@@ -274,6 +274,7 @@ class Emulator:
         self.url = ""
         self._accepted: list[tuple[float, int]] = []  # (arrival, chat) of counted requests
         self.bot_sent: dict[int, int] = {}  # messages from the bot per chat
+        self.last_sent_at = 0.0  # time.monotonic() of the bot's latest message
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -320,6 +321,8 @@ class Emulator:
                 "sent": {str(k): v for k, v in self.bot_sent.items()},
                 "http_429": self.http_429,
                 "violations": len(self.violations),
+                # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
+                "last_sent_at": self.last_sent_at,
             }
         )
 
@@ -514,6 +517,7 @@ class Emulator:
         self.chats.setdefault(chat, []).append(message)
         if sender is None:
             self.bot_sent[chat] = self.bot_sent.get(chat, 0) + 1
+            self.last_sent_at = time.monotonic()
         return message
 
     def _chat_object(self, chat: int) -> dict[str, Any]:

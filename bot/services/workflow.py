@@ -3,6 +3,7 @@ in one transaction. Sending messages is the notifier's job; this module knows no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
@@ -111,17 +112,18 @@ class Workflow:
             return await self._view(conn, incident_id)
 
     async def _view(self, conn: aiosqlite.Connection, incident_id: int) -> IncidentView | None:
-        incident = await repo.get_incident(conn, incident_id)
+        # Queued together, the reads wait for the database thread once, not six times.
+        incident, assignments, draft, source_media, events, timers = await asyncio.gather(
+            repo.get_incident(conn, incident_id),
+            repo.assignments(conn, incident_id),
+            repo.latest_draft(conn, incident_id),
+            repo.attachments(conn, incident_id, None),
+            repo.events(conn, incident_id),
+            timer_repo.running(conn, incident_id),
+        )
         if incident is None:
             return None
-        return IncidentView(
-            incident=incident,
-            assignments=await repo.assignments(conn, incident_id),
-            draft=await repo.latest_draft(conn, incident_id),
-            source_media=await repo.attachments(conn, incident_id, None),
-            events=await repo.events(conn, incident_id),
-            timers=await timer_repo.running(conn, incident_id),
-        )
+        return IncidentView(incident, assignments, draft, source_media, events, timers)
 
     async def viewable(self, actor: Actor, incident_id: int) -> IncidentView:
         if not actor.known:
