@@ -56,11 +56,11 @@ async def create_incident(
     detected_at: datetime,
     created_by: int,
     now: datetime,
-) -> int:
+) -> Incident:
     row = await fetch_one(
         conn,
         "INSERT INTO incidents(state, source_text, source_link, source_origin, media_group_id,"
-        " detected_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        " detected_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             State.NEW.value,
             source_text,
@@ -72,7 +72,8 @@ async def create_incident(
             to_db_time(now),
         ),
     )
-    return int(row[0])  # type: ignore[index]
+    assert row is not None
+    return _incident(row)
 
 
 async def incident_by_media_group(
@@ -310,10 +311,11 @@ async def add_attachment(
     file_unique_id: str,
     media_group_id: str | None,
     now: datetime,
-) -> None:
-    await conn.execute(
+) -> Attachment:
+    row = await fetch_one(
+        conn,
         "INSERT INTO attachments(incident_id, draft_id, kind, file_id, file_unique_id,"
-        " media_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " media_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             incident_id,
             draft_id,
@@ -324,6 +326,8 @@ async def add_attachment(
             to_db_time(now),
         ),
     )
+    assert row is not None
+    return Attachment(int(row[0]), kind, file_id, media_group_id)
 
 
 async def attachments(

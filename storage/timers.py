@@ -28,7 +28,7 @@ def _timer(r: Any) -> Timer:
 async def running(conn: aiosqlite.Connection, incident_id: int) -> list[Timer]:
     rows = await fetch_all(
         conn,
-        "SELECT * FROM timers WHERE incident_id = ? AND active = 1 ORDER BY due_at",
+        "SELECT * FROM timers WHERE incident_id = ? AND active = 1 ORDER BY due_at, id",
         (incident_id,),
     )
     return [_timer(r) for r in rows]
@@ -42,10 +42,11 @@ async def start(
     started_at: datetime,
     due_at: datetime,
     next_at: datetime | None,
-) -> None:
-    await conn.execute(
+) -> Timer:
+    row = await fetch_one(
+        conn,
         "INSERT INTO timers(incident_id, stage, organisation_id, started_at, due_at, next_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
         (
             incident_id,
             stage.value,
@@ -55,6 +56,8 @@ async def start(
             to_db_time(next_at) if next_at else None,
         ),
     )
+    assert row is not None
+    return _timer(row)
 
 
 async def stop(conn: aiosqlite.Connection, timer_id: int, at: datetime) -> None:

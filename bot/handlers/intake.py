@@ -56,7 +56,7 @@ async def open_incident(
     if not (text.strip() or media or link):
         await notifier.send(message.chat.id, texts.message("empty_post"))
         return
-    incident_id, created = await workflow.open_incident(
+    incident_id, new = await workflow.open_incident(
         actor,
         text=text,
         link=link,
@@ -65,10 +65,8 @@ async def open_incident(
         media_group_id=message.media_group_id,
         detected_at=message.date,
     )
-    view = await workflow.view(incident_id)
-    assert view is not None
-    if created:
-        await notifier.send_card(message.chat.id, view, "coordinator")
+    if new is not None:
+        await notifier.send_card(message.chat.id, new, "coordinator")
     else:
         await notifier.refresh(incident_id)  # another photo of the same album
 

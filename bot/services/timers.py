@@ -20,7 +20,7 @@ from bot.domain.timers import (
 )
 from storage import incidents as incident_repo
 from storage import timers as repo
-from storage.records import Timer
+from storage.records import Incident, Timer
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,51 @@ class Timekeeper:
         if found is None:
             return
         incident, organisations = found
+        running = await repo.running(conn, incident_id)
+        await self._align(conn, incident, organisations, running, now, restart)
+
+    async def start(
+        self, conn: aiosqlite.Connection, incident: Incident, now: datetime
+    ) -> list[Timer]:
+        """The clocks of an incident just created (it has none yet and no organisations):
+        what `sync` would do, without reading back what the caller has just written."""
+        return await self._align(conn, incident, [], [], now, ())
+
+    async def _align(
+        self,
+        conn: aiosqlite.Connection,
+        incident: Incident,
+        organisations: list[int],
+        running: list[Timer],
+        now: datetime,
+        restart: Collection[Stage],
+    ) -> list[Timer]:
+        """Returns the timers running afterwards."""
         wanted = running_clocks(incident.state, organisations)
-        kept: set[Clock] = set()
-        for timer in await repo.running(conn, incident_id):
+        kept: dict[Clock, Timer] = {}
+        for timer in running:
             clock = Clock(timer.stage, timer.organisation_id)
             if clock in wanted and clock not in kept and timer.stage not in restart:
-                kept.add(clock)
+                kept[clock] = timer
             else:
                 await repo.stop(conn, timer.id, now)
-        for clock in wanted - kept:
+        timers = list(kept.values())
+        for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
             due = self.profile.due(clock.stage, started, incident.category)
             steps = plan(self.profile.calendar, self.profile.reminders, clock.stage, started, due)
-            await repo.start(
-                conn, incident_id, clock.stage, clock.organisation_id, started, due, steps[0].at
+            timers.append(
+                await repo.start(
+                    conn,
+                    incident.id,
+                    clock.stage,
+                    clock.organisation_id,
+                    started,
+                    due,
+                    steps[0].at,
+                )
             )
+        return sorted(timers, key=lambda t: (t.due_at, t.id))  # as `running` reads them
 
     async def fire(self, conn: aiosqlite.Connection, now: datetime) -> list[Notice]:
         """Advance every timer whose moment has come; return what to tell (in the caller's

@@ -168,9 +168,10 @@ class Workflow:
         media: tuple[AttachmentKind, str, str] | None,
         media_group_id: str | None,
         detected_at: datetime,
-    ) -> tuple[int, bool]:
+    ) -> tuple[int, IncidentView | None]:
         """Create an incident from a forwarded post. A further message of the same album adds
-        its media to the incident already opened; returns (id, created)."""
+        its media to the incident already opened. Returns the incident's id and, if it was
+        created, its view."""
         if not actor.is_coordinator:
             raise Refused(Denial.NOT_COORDINATOR)
         now = self.clock()
@@ -180,29 +181,56 @@ class Workflow:
                 existing = await repo.incident_by_media_group(
                     conn, actor.telegram_id, media_group_id
                 )
-            if existing:
-                incident_id, created = existing.id, False
-                if text and not existing.source_text:
-                    await repo.update_incident(conn, incident_id, source_text=text)
-            else:
-                incident_id = await repo.create_incident(
-                    conn,
-                    source_text=text,
-                    source_link=link,
-                    source_origin=origin,
-                    media_group_id=media_group_id,
-                    detected_at=detected_at,
-                    created_by=actor.telegram_id,
-                    now=now,
+            if existing is None:
+                view = await self._create(
+                    conn, actor, text, link, origin, media, media_group_id, detected_at, now
                 )
-                created = True
-                await self._event(conn, incident_id, actor, "created", State.NEW, now)
+                return view.incident.id, view
+            if text and not existing.source_text:
+                await repo.update_incident(conn, existing.id, source_text=text)
             if media:
                 kind, file_id, unique_id = media
                 await repo.add_attachment(
-                    conn, incident_id, None, kind, file_id, unique_id, media_group_id, now
+                    conn, existing.id, None, kind, file_id, unique_id, media_group_id, now
                 )
-        return incident_id, created
+        return existing.id, None
+
+    async def _create(
+        self,
+        conn: aiosqlite.Connection,
+        actor: Actor,
+        text: str,
+        link: str | None,
+        origin: str | None,
+        media: tuple[AttachmentKind, str, str] | None,
+        media_group_id: str | None,
+        detected_at: datetime,
+        now: datetime,
+    ) -> IncidentView:
+        # Built from what is written rather than read back: forwarding posts is the bulk of
+        # what the bot receives, and every read in the update's transaction holds up the rest.
+        incident = await repo.create_incident(
+            conn,
+            source_text=text,
+            source_link=link,
+            source_origin=origin,
+            media_group_id=media_group_id,
+            detected_at=detected_at,
+            created_by=actor.telegram_id,
+            now=now,
+        )
+        await self._record(conn, incident.id, actor, "created", State.NEW, now)
+        event = Event(now, actor.name, "created", State.NEW, organisation=None, comment=None)
+        timers = await self.timekeeper.start(conn, incident, now)
+        source_media = []
+        if media:
+            kind, file_id, unique_id = media
+            source_media.append(
+                await repo.add_attachment(
+                    conn, incident.id, None, kind, file_id, unique_id, media_group_id, now
+                )
+            )
+        return IncidentView(incident, [], None, source_media, [event], timers)
 
     async def set_category(self, actor: Actor, incident_id: int, category: Category) -> None:
         async with self._changing() as conn:
@@ -517,6 +545,21 @@ class Workflow:
         at: datetime,
         **extra: object,
     ) -> None:
+        await self._record(conn, incident_id, actor, action, state, at, **extra)
+        # Every transition ends with its event: the place to start and stop stage clocks.
+        await self.timekeeper.sync(conn, incident_id, at)
+
+    async def _record(
+        self,
+        conn: aiosqlite.Connection,
+        incident_id: int,
+        actor: Actor,
+        action: str,
+        state: State,
+        at: datetime,
+        **extra: object,
+    ) -> None:
+        """The event row and its log line, clocks untouched."""
         await repo.add_event(
             conn,
             incident_id,
@@ -527,8 +570,6 @@ class Workflow:
             state_after=state,
             **extra,  # type: ignore[arg-type]
         )
-        # Every transition ends with its event: the place to start and stop stage clocks.
-        await self.timekeeper.sync(conn, incident_id, at)
         log.info(
             "event=transition incident=%s action=%s actor=%s state=%s",
             incident_id,
