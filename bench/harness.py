@@ -36,6 +36,14 @@ class RemoteEmulator:
         ) as response:
             return int((await response.json())["update_id"])
 
+    async def burst(self, users: list[int], count: int) -> float:
+        """`count` messages from `users` in turn, queued at once by the emulator itself;
+        returns when they were queued (time.monotonic, comparable across processes)."""
+        async with self.http.post(
+            f"{self.url}/_control/burst", json={"users": users, "count": count}
+        ) as response:
+            return float((await response.json())["at"])
+
     async def open(self, chats: list[int]) -> None:
         async with self.http.post(f"{self.url}/_control/open", json={"chats": chats}):
             pass

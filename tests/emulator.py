@@ -292,6 +292,7 @@ class Emulator:
         app.router.add_post("/bot{token}/{method}", self._handle)
         # Control routes for a benchmark that runs the emulator in a process of its own.
         app.router.add_post("/_control/message", self._control_message)
+        app.router.add_post("/_control/burst", self._control_burst)
         app.router.add_get("/_control/sent", self._control_sent)
         app.router.add_post("/_control/open", self._control_open)
         self._runner = web.AppRunner(app)
@@ -308,6 +309,17 @@ class Emulator:
         user = User(self, int(body["user"]), "Собеседник")
         message = user._message(user.id, {"text": body["text"]})
         return web.json_response({"update_id": self.push({"message": message.data})})
+
+    async def _control_burst(self, request: web.Request) -> web.Response:
+        """Many people write at once: {"users": [id, …], "count": n}, the users in turn.
+        Made here, so that producing the load costs the bot under test nothing."""
+        body = await request.json()
+        users = [User(self, int(user), "Собеседник") for user in body["users"]]
+        for n in range(int(body["count"])):
+            user = users[n % len(users)]
+            self.push({"message": user._message(user.id, {"text": f"Пост {n}"}).data})
+        # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
+        return web.json_response({"at": time.monotonic()})
 
     async def _control_open(self, request: web.Request) -> web.Response:
         """These people have started the bot: {"chats": [id, …]}."""
@@ -447,7 +459,7 @@ class Emulator:
                 await asyncio.wait_for(self._new_update.wait(), float(p.get("timeout", 0)))
             except TimeoutError:
                 return []
-        return list(self._updates)
+        return self._updates[: int(p.get("limit", 100))]  # Telegram gives at most 100
 
     async def api_deletewebhook(self, p: dict[str, Any]) -> bool:
         return True
