@@ -36,13 +36,15 @@ class RemoteEmulator:
         ) as response:
             return int((await response.json())["update_id"])
 
-    async def burst(self, users: list[int], count: int) -> float:
+    async def burst(self, users: list[int], count: int) -> tuple[float, int]:
         """`count` messages from `users` in turn, queued at once by the emulator itself;
-        returns when they were queued (time.monotonic, comparable across processes)."""
+        returns when they were queued (time.monotonic, comparable across processes) and the
+        last one's update_id."""
         async with self.http.post(
             f"{self.url}/_control/burst", json={"users": users, "count": count}
         ) as response:
-            return float((await response.json())["at"])
+            data = await response.json()
+        return float(data["at"]), int(data["last_update_id"])
 
     async def open(self, chats: list[int]) -> None:
         async with self.http.post(f"{self.url}/_control/open", json={"chats": chats}):

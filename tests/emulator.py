@@ -269,6 +269,7 @@ class Emulator:
         self._file_ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._confirmed = 0
+        self.confirmed_at = 0.0  # time.monotonic() when the bot last confirmed updates
         self._confirmed_changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -315,11 +316,12 @@ class Emulator:
         Made here, so that producing the load costs the bot under test nothing."""
         body = await request.json()
         users = [User(self, int(user), "Собеседник") for user in body["users"]]
+        last = 0
         for n in range(int(body["count"])):
             user = users[n % len(users)]
-            self.push({"message": user._message(user.id, {"text": f"Пост {n}"}).data})
+            last = self.push({"message": user._message(user.id, {"text": f"Пост {n}"}).data})
         # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
-        return web.json_response({"at": time.monotonic()})
+        return web.json_response({"at": time.monotonic(), "last_update_id": last})
 
     async def _control_open(self, request: web.Request) -> web.Response:
         """These people have started the bot: {"chats": [id, …]}."""
@@ -335,6 +337,8 @@ class Emulator:
                 "violations": len(self.violations),
                 # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
                 "last_sent_at": self.last_sent_at,
+                "confirmed": self._confirmed,
+                "confirmed_at": self.confirmed_at,
             }
         )
 
@@ -451,7 +455,9 @@ class Emulator:
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             async with self._confirmed_changed:
-                self._confirmed = max(self._confirmed, offset - 1)
+                if offset - 1 > self._confirmed:
+                    self._confirmed = offset - 1
+                    self.confirmed_at = time.monotonic()
                 self._confirmed_changed.notify_all()
         if not self._updates:
             self._new_update.clear()
