@@ -130,3 +130,21 @@ async def test_cards_go_to_the_organisation_group(cast: Cast, emu: Emulator) -> 
 
     await cast.stranger.add_bot_to_group(-100600)
     assert "может только исполнитель" in emu.bot_messages(-100600)[-1].text
+
+
+async def test_a_new_card_is_what_the_database_shows(
+    cast: Cast, harness: Harness, emu: Emulator
+) -> None:
+    """A new incident's card is drawn from what was just written, not read back; drawn again
+    from the database it is the same, so refreshing it edits nothing."""
+    coordinator = cast.coordinator
+    await coordinator.send(
+        "Во дворе яма https://vk.com/wall-1_2", forward_from_channel="Мой город", photo=True
+    )
+    card = coordinator.inbox()[-1]
+    assert "Инцидент №1" in card.text
+    assert "📎 Вложений в посте: 1" in card.text
+    await harness.app.notifier.refresh(1)
+    await harness.settle()
+    assert [r for r in emu.requests if r.method.startswith("editMessage")] == []
+    assert coordinator.inbox()[-1].text == card.text
