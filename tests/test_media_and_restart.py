@@ -144,6 +144,7 @@ async def test_a_new_card_is_what_the_database_shows(
     card = coordinator.inbox()[-1]
     assert "Инцидент №1" in card.text
     assert "📎 Вложений в посте: 1" in card.text
+    assert harness.app is not None
     await harness.app.notifier.refresh(1)
     await harness.settle()
     assert [r for r in emu.requests if r.method.startswith("editMessage")] == []
