@@ -1,7 +1,7 @@
 """Inbound benchmark: updates handled per second through the full stack (real aiogram
 Dispatcher, the workflow's handlers, SQLite, the outbox) against the Bot API emulator, and
-the latency of each update, side by side with a bare aiogram echo
-bot on the same harness (the emulator runs in a process of its own).
+the latency of each update, side by side with a bare aiogram echo bot on the same harness.
+The emulator runs in a process of its own and makes the load; each bot runs in a fresh one.
 
     python bench/inbound.py [--json] [--to-commit]
 
