@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import signal
@@ -40,20 +41,22 @@ from storage.fsm import SQLiteStorage
 log = logging.getLogger(__name__)
 
 
-def response_models() -> list[type[Response[Any]]]:
+@functools.cache
+def response_models() -> tuple[type[Response[Any]], ...]:
     """aiogram reads every answer through `Response[T]`, and pydantic keeps such models
     only by weak reference: after a garbage collection the next call builds the model class
-    again (about 3 ms). Held for the bot's life, they are built once."""
-    return [
+    again (about 3 ms). Held for the process's life, they are built once."""
+    return tuple(
         Response[method.__returning__]  # type: ignore[name-defined]
         for method in vars(methods).values()
         if isinstance(method, type)
         and issubclass(method, TelegramMethod)
         and method is not TelegramMethod
-    ]
+    )
 
 
 def create_bot(settings: Settings) -> Bot:
+    response_models()
     session = None
     if settings.bot_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
@@ -77,7 +80,6 @@ class App:
     reminders: ReminderScheduler
     sender: Sender
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
-    kept_models: list[type[Response[Any]]] = field(default_factory=response_models, repr=False)
 
     async def _startup(self) -> None:
         async with self.db.transaction() as conn:
