@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.calendar import WorkingCalendar
@@ -153,6 +153,9 @@ def test_results_fall_inside_working_time(start: datetime, duration: timedelta) 
 
 @settings(max_examples=300, deadline=None)
 @given(moments, durations, durations)
+# Lands exactly at the start of lunch (the end of a working interval): adding nothing more
+# must not move it past lunch.
+@example(datetime(2025, 1, 1, tzinfo=TZ), timedelta(hours=60), timedelta(0))
 def test_adding_a_then_b_equals_adding_a_plus_b(
     start: datetime, a: timedelta, b: timedelta
 ) -> None:

@@ -121,7 +121,9 @@ class WorkingCalendar:
         remaining = duration // timedelta(microseconds=1)
         for _ in range(MAX_SEARCH_DAYS):
             for a, b in self.intervals(d):
-                if pos < b:
+                # The end of an interval is working time too (see is_working_time): a term
+                # that ended there, plus nothing, stays there.
+                if pos <= b:
                     begin = max(pos, a)
                     if remaining <= b - begin:
                         return _at(d, begin + remaining, self.tz)
