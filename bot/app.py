@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods.base import Response, TelegramMethod
 from aiohttp import web
 
+from bot.api import JsonSession
 from bot.commands import set_all_commands
 from bot.config import Settings
 from bot.domain.profile import load_profile
@@ -57,9 +57,11 @@ def response_models() -> tuple[type[Response[Any]], ...]:
 
 def create_bot(settings: Settings) -> Bot:
     response_models()
-    session = None
-    if settings.bot_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session = (
+        JsonSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+        if settings.bot_api_url
+        else JsonSession()
+    )
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

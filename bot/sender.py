@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import time
@@ -35,6 +36,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bot.api import SendText
 from storage import incidents as card_repo
 from storage import outbox as repo
 from storage.db import Database
@@ -285,17 +287,23 @@ class Sender:
 
     async def _call(self, row: OutboxRow) -> int | None:
         p = row.payload
-        markup = InlineKeyboardMarkup.model_validate(p["markup"]) if p.get("markup") else None
         if row.method == "message":
             reply = (
                 ReplyParameters(message_id=p["reply_to"], allow_sending_without_reply=True)
                 if p.get("reply_to")
                 else None
             )
-            sent = await self.bot.send_message(
-                row.chat_id, p["text"], reply_markup=markup, reply_parameters=reply
+            keyboard = json.dumps(p["markup"], ensure_ascii=False) if p.get("markup") else None
+            sent = await self.bot(
+                SendText(
+                    chat_id=row.chat_id,
+                    text=p["text"],
+                    reply_markup=keyboard,
+                    reply_parameters=reply,
+                )
             )
             return sent.message_id
+        markup = InlineKeyboardMarkup.model_validate(p["markup"]) if p.get("markup") else None
         if row.method in ("edit", "markup"):
             message_id = p.get("message_id") or await self._card_message(row)
             if row.method == "edit":

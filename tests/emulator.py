@@ -353,12 +353,7 @@ class Emulator:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"]
-        form = await request.post()
-        params: dict[str, Any] = {}
-        for key, value in form.items():
-            if not isinstance(value, str):
-                raise web.HTTPBadRequest(text="file uploads are not emulated")
-            params[key] = json.loads(value) if key in JSON_FIELDS else value
+        params = await self._params(request)
         entry = Request(method, params, time.monotonic())
         self.requests.append(entry)
         handler = getattr(self, "api_" + method.lower(), None)
@@ -399,6 +394,23 @@ class Emulator:
                 status=exc.code,
             )
         return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        """A form's fields, or a JSON body's, as Telegram reads them: a JSON field
+        (reply_markup, media) may come as an object or as its serialised text."""
+        if request.content_type == "application/json":
+            fields: dict[str, Any] = await request.json()
+        else:
+            fields = dict(await request.post())
+        params: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key in JSON_FIELDS and isinstance(value, str):
+                value = json.loads(value)
+            elif not isinstance(value, str | int | float | bool | dict | list):
+                raise web.HTTPBadRequest(text="file uploads are not emulated")
+            params[key] = value
+        return params
 
     async def _inject(self, request: web.Request, chat: int) -> None:
         for fault in self.faults:
