@@ -26,6 +26,16 @@ class Magic(Filter):
         return self.magic.resolve(event)
 
 
+class LooksLikeCommand(Filter):
+    """A text or caption that begins with "/": checked once for a router of commands, which
+    spares a message each of its Command filters (each parses the text and fails with an
+    exception)."""
+
+    async def __call__(self, message: Any) -> bool:
+        text = getattr(message, "text", None) or getattr(message, "caption", None)
+        return bool(text) and str(text).startswith("/")
+
+
 class IsCoordinator(Filter):
     async def __call__(self, event: Any, actor: Actor) -> bool:
         return actor.is_coordinator

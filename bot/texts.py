@@ -44,6 +44,7 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates ship with the code: no stat() on every render
         )
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration

@@ -294,25 +294,23 @@ async def submit(
 
 def create_router() -> Router:
     router = Router(name="executor")
+    router.message.filter(IsExecutor())  # every message handled here is an executor's
     router.callback_query.register(accept, IncidentCb.filter(F.act == IncidentAct.ACCEPT))
     router.callback_query.register(
         ask_decline_reason, IncidentCb.filter(F.act == IncidentAct.DECLINE)
     )
-    router.message.register(
-        decline, StateFilter(Input.decline_reason), Magic(F.text), IsExecutor()
-    )
+    router.message.register(decline, StateFilter(Input.decline_reason), Magic(F.text))
     router.callback_query.register(ask_answer, IncidentCb.filter(F.act == IncidentAct.ANSWER))
     router.callback_query.register(ask_new_text, DraftCb.filter(F.act == DraftAct.EDIT))
-    router.message.register(answer_text, StateFilter(Input.answer_text), IsExecutor())
-    router.message.register(answer_by_reply, ReplyToCard(), IsExecutor())
+    router.message.register(answer_text, StateFilter(Input.answer_text))
+    router.message.register(answer_by_reply, ReplyToCard())
     router.callback_query.register(ask_attachments, IncidentCb.filter(F.act == IncidentAct.ATTACH))
     router.message.register(
         attachment,
         StateFilter(Input.attachments),
         Magic(F.photo | F.video | F.document),
-        IsExecutor(),
     )
-    router.message.register(not_an_attachment, StateFilter(Input.attachments), IsExecutor())
+    router.message.register(not_an_attachment, StateFilter(Input.attachments))
     router.callback_query.register(attachments_done, DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
     router.callback_query.register(choose_kind, DraftCb.filter(F.act == DraftAct.KIND))
     router.callback_query.register(submit, DraftCb.filter(F.act == DraftAct.SUBMIT))

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.domain.workflow import Actor
-from bot.filters import IsCoordinator, IsExecutor
+from bot.filters import IsCoordinator, IsExecutor, LooksLikeCommand
 from bot.notifier import Notifier
 from bot.services.workflow import Workflow
 from bot.texts import Texts
@@ -68,6 +68,7 @@ async def one_incident(
 
 def create_router() -> Router:
     router = Router(name="lists")
+    router.message.filter(LooksLikeCommand())
     router.message.register(my_incidents, Command("my"), IsExecutor())
     router.message.register(all_open, Command("open"), IsCoordinator())
     router.message.register(status, Command("status"), IsCoordinator())

@@ -1,13 +1,13 @@
 """/start (with an invite code or without), /help, /cancel, and typed input that is not text."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.commands import set_person_commands
 from bot.domain.workflow import Actor
-from bot.filters import Magic
+from bot.filters import LooksLikeCommand, Magic
 from bot.handlers.states import Input
 from bot.notifier import Notifier
 from bot.services.directory import Directory
@@ -73,19 +73,18 @@ async def text_expected(message: Message, notifier: Notifier, texts: Texts) -> N
     await notifier.send(message.chat.id, texts.message("text_expected"))
 
 
+TEXT_INPUT = (Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at)
+
+
 def create_router() -> Router:
     router = Router(name="start")
+    # Checked once, so that the bulk of messages (neither) skip the Command filters below.
+    router.message.filter(or_f(LooksLikeCommand(), StateFilter(*TEXT_INPUT)))
     router.message.register(
         start_with_invite, CommandStart(deep_link=True), Magic(F.chat.type == "private")
     )
     router.message.register(help_message, CommandStart())
     router.message.register(help_message, Command("help"))
     router.message.register(cancel, Command("cancel"))
-    router.message.register(
-        text_expected,
-        StateFilter(
-            Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at
-        ),
-        Magic(~F.text),
-    )
+    router.message.register(text_expected, StateFilter(*TEXT_INPUT), Magic(~F.text))
     return router
