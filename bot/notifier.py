@@ -11,11 +11,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
-
 from bot.domain.model import AttachmentKind, Role, State
 from bot.domain.timers import StepKind
 from bot.keyboards import incident as kb
+from bot.keyboards.layout import Markup
 from bot.services.timers import Notice
 from bot.services.workflow import IncidentView, Workflow
 from bot.texts import Texts, split_lines
@@ -84,7 +83,7 @@ class Notifier:
             for t in view.timers
         ]
 
-    async def coordinator_markup(self, view: IncidentView) -> InlineKeyboardMarkup | None:
+    async def coordinator_markup(self, view: IncidentView) -> Markup | None:
         incident = view.incident
         if incident.category and incident.state in (State.NEW, State.DECLINED):
             async with self.db.read() as conn:
@@ -115,7 +114,7 @@ class Notifier:
 
         return self.texts.fit(render, draft.text)
 
-    def draft_markup(self, draft: Draft, audience: str) -> InlineKeyboardMarkup | None:
+    def draft_markup(self, draft: Draft, audience: str) -> Markup | None:
         """The author edits a draft ("draft"); the coordinator decides on it (any other)."""
         if audience == "draft":
             return kb.draft_editor(self.texts, draft)
@@ -146,7 +145,7 @@ class Notifier:
         self,
         chat_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None = None,
+        markup: Markup | None = None,
         *,
         reply_to: int | None = None,
         incident_id: int | None = None,
@@ -196,7 +195,7 @@ class Notifier:
         self,
         chat_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: Markup | None,
         *,
         incident_id: int,
         audience: str,
@@ -310,7 +309,7 @@ class Notifier:
             )
 
     async def to_organisation(
-        self, organisation_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+        self, organisation_id: int, text: str, markup: Markup | None = None
     ) -> None:
         for chat_id in await self.organisation_chats(organisation_id):
             await self.send(chat_id, text, markup)
@@ -318,7 +317,7 @@ class Notifier:
     async def to_coordinators(
         self,
         text: str,
-        markup: InlineKeyboardMarkup | None = None,
+        markup: Markup | None = None,
         *,
         incident_id: int | None = None,
     ) -> None:
@@ -438,9 +437,7 @@ class Notifier:
                     markup = None  # declined or handed over: no buttons for them any more
             await self.edit(card, text, markup)
 
-    async def edit(
-        self, card: CardMessage, text: str | None, markup: InlineKeyboardMarkup | None
-    ) -> None:
+    async def edit(self, card: CardMessage, text: str | None, markup: Markup | None) -> None:
         """Queue an edit of a card, unless it already shows exactly that."""
         shown = _digest(text, markup)
         if shown == card.shown:
@@ -491,7 +488,7 @@ class Notifier:
                 await self.send(coordinator, text)
 
 
-def _digest(text: str | None, markup: InlineKeyboardMarkup | None) -> str:
+def _digest(text: str | None, markup: Markup | None) -> str:
     payload = json.dumps(
         [text, _dump(markup)],
         ensure_ascii=False,
@@ -500,5 +497,5 @@ def _digest(text: str | None, markup: InlineKeyboardMarkup | None) -> str:
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
-def _dump(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
-    return markup.model_dump(mode="json", exclude_none=True) if markup else None
+def _dump(markup: Markup | None) -> dict[str, Any] | None:
+    return markup.data if markup else None

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import socket
 import time
 from pathlib import Path
 
 import aiohttp
 from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import create_app
 from bot.config import load_settings
+from bot.keyboards.callbacks import IncidentAct, IncidentCb
+from bot.keyboards.layout import Keyboard
+from bot.notifier import _digest
 from storage import outbox
 from tests.conftest import COORDINATOR_ID, TOKEN, Cast, Harness, wait_until
 from tests.emulator import Emulator, Fault, Limits, User
@@ -239,3 +245,29 @@ async def test_a_message_goes_as_soon_as_its_transaction_commits(harness: Harnes
         await app.notifier.send(chat, "после фиксации")
         await asyncio.sleep(0.3)
     await wait_until(lambda: emu.sent_texts(chat) == ["после фиксации"], within=2)
+
+
+def test_plain_keyboards_keep_the_digest_of_cards_already_shown() -> None:
+    """Keyboards became plain data; a card shown before the change must not count as changed
+    (and be edited again) only because its keyboard is no longer a pydantic model."""
+    built = Keyboard()
+    built.button(text="Выявлено", callback_data=IncidentCb(act=IncidentAct.DETECTED, incident=7))
+    built.button(text="Принять", callback_data=IncidentCb(act=IncidentAct.ACCEPT, incident=7))
+    built.adjust(2)
+    as_before = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="Выявлено", callback_data="i1:det:7"),
+                InlineKeyboardButton(text="Принять", callback_data="i1:acc:7"),
+            ]
+        ]
+    )
+    stored_before = hashlib.sha1(
+        json.dumps(
+            ["Карточка", as_before.model_dump(mode="json", exclude_none=True)],
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    assert built.as_markup().as_aiogram() == as_before
+    assert _digest("Карточка", built.as_markup()) == stored_before

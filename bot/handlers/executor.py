@@ -231,7 +231,7 @@ async def attachment(
     await notifier.refresh(incident_id)
     await message.reply(
         texts.message("attached", incident_id=incident_id),
-        reply_markup=kb.attach_done(texts, draft.id),
+        reply_markup=kb.attach_done(texts, draft.id).as_aiogram(),
     )
 
 

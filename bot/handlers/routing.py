@@ -51,7 +51,9 @@ async def show_blocks(
     await query.answer()
     if query.message:
         await query.message.edit_reply_markup(  # type: ignore[union-attr]
-            reply_markup=kb.blocks(texts, callback_data.incident, await directory.blocks())
+            reply_markup=kb.blocks(
+                texts, callback_data.incident, await directory.blocks()
+            ).as_aiogram()
         )
 
 
@@ -74,7 +76,7 @@ async def show_block(
                 orgs,
                 block_id=callback_data.block,
                 page=callback_data.page,
-            )
+            ).as_aiogram()
         )
 
 

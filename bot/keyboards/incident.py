@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram.types import InlineKeyboardMarkup
-
 from bot.domain.model import AnswerKind, Category, DraftState, State
 from bot.keyboards.callbacks import (
     CategoryCb,
@@ -16,7 +14,7 @@ from bot.keyboards.callbacks import (
     PickAct,
     PickCb,
 )
-from bot.keyboards.layout import Keyboard
+from bot.keyboards.layout import Keyboard, Markup
 from bot.texts import Texts
 from storage.records import Draft, Incident, Organisation
 
@@ -24,7 +22,7 @@ PAGE_SIZE = 8
 _EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
 
 
-def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
+def executor_card(texts: Texts, incident: Incident) -> Markup | None:
     if incident.state not in _EXECUTOR_STATES:
         return None
     kb = Keyboard()
@@ -48,7 +46,7 @@ def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | No
     return kb.as_markup()
 
 
-def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
+def coordinator_card(texts: Texts, incident: Incident) -> Markup | None:
     """While the incident is new: category first, then the picker (edited into the card)."""
     kb = Keyboard()
     if incident.state is State.NEW and incident.category is None:
@@ -71,9 +69,7 @@ def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup |
     return kb.as_markup() if kb.buttons else None
 
 
-def blocks(
-    texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]
-) -> InlineKeyboardMarkup:
+def blocks(texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]) -> Markup:
     kb = Keyboard()
     for block_id, name in items:
         kb.button(
@@ -95,7 +91,7 @@ def organisations(
     *,
     block_id: int = 0,
     page: int = 0,
-) -> InlineKeyboardMarkup:
+) -> Markup:
     """One page of organisations with paging arrows, search and a way back to blocks."""
     pages = max(1, -(-len(orgs) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
@@ -137,7 +133,7 @@ def organisations(
     return kb.as_markup()
 
 
-def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
+def draft_editor(texts: Texts, draft: Draft) -> Markup | None:
     if draft.state is not DraftState.EDITING:
         return None
     kb = Keyboard()
@@ -162,7 +158,7 @@ def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
     return kb.as_markup()
 
 
-def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
+def draft_approval(texts: Texts, draft: Draft) -> Markup | None:
     kb = Keyboard()
     if draft.state is DraftState.SUBMITTED:
         kb.button(
@@ -183,7 +179,7 @@ def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
     return kb.as_markup()
 
 
-def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
+def attach_done(texts: Texts, draft_id: int) -> Markup:
     kb = Keyboard()
     kb.button(
         text=texts.word("BUTTON", "done"),
