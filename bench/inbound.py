@@ -5,6 +5,10 @@ The emulator runs in a process of its own and makes the load; each bot runs in a
 
     python bench/inbound.py [--json] [--to-commit]
 
+A shared 2-core machine drifts by a quarter within minutes, and the bots are measured one
+after the other: each is measured three times, alternately, and the median rate reported
+(latency from the first run of each).
+
 Each update is a coordinator forwarding a post: the bot opens an incident, stores it and
 queues its card. By default an update counts as handled when the emulator receives the
 reply, with outbound pacing switched off (outbound.py measures it). With --to-commit it
@@ -35,10 +39,11 @@ from harness import TOKEN, RemoteEmulator, emulator, wait_for, workflow_bot
 CHATS = 100
 THROUGHPUT_UPDATES = 1000
 LATENCY_SAMPLES = 300
+ROUNDS = 3
 USERS = [100 + n for n in range(CHATS)]
 
 
-async def measure(emu: RemoteEmulator, to_commit: bool) -> tuple[float, list[float]]:
+async def measure(emu: RemoteEmulator, to_commit: bool, samples: int) -> tuple[float, list[float]]:
     """Updates per second and each latency, up to the bot's reply or, with `to_commit`, up to
     the moment the bot confirms the update to Telegram (its handling has committed)."""
 
@@ -47,7 +52,7 @@ async def measure(emu: RemoteEmulator, to_commit: bool) -> tuple[float, list[flo
 
     await asyncio.sleep(1)  # let the bot start polling
     latencies = []
-    for n in range(LATENCY_SAMPLES):  # one at a time: handling, not queueing
+    for n in range(samples):  # one at a time: handling, not queueing
         user = USERS[n % CHATS]
         before = (await emu.sent()).get(user, 0)
         began = time.monotonic()
@@ -91,15 +96,15 @@ async def echo_bot(url: str) -> AsyncIterator[None]:
         await task
 
 
-async def run(kind: str) -> tuple[float, list[float]]:
+async def run(kind: str, samples: int) -> tuple[float, list[float]]:
     async with emulator() as emu:
         if kind == "echo":  # its handling is the reply: nothing to commit
             async with echo_bot(emu.url):
-                return await measure(emu, to_commit=False)
+                return await measure(emu, False, samples)
         with tempfile.TemporaryDirectory() as folder:
             if kind == "workflow-commit":  # the sender paced as in production
                 async with workflow_bot(emu.url, Path(folder), USERS):
-                    return await measure(emu, to_commit=True)
+                    return await measure(emu, True, samples)
             async with workflow_bot(
                 emu.url,
                 Path(folder),
@@ -108,17 +113,20 @@ async def run(kind: str) -> tuple[float, list[float]]:
                 send_private_interval=0,
                 send_group_interval=0,
             ):
-                return await measure(emu, to_commit=False)
+                return await measure(emu, False, samples)
 
 
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1]
 
 
-def run_apart(kind: str) -> tuple[float, list[float]]:
-    """Each bot in a fresh process: neither inherits the other's imports and heap."""
+def run_apart(kind: str, samples: int) -> tuple[float, list[float]]:
+    """Each run in a fresh process: no bot inherits another's imports and heap."""
     done = subprocess.run(
-        [sys.executable, __file__, "--only", kind], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--only", kind, "--samples", str(samples)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     rate, latencies = json.loads(done.stdout)
     return float(rate), [float(x) for x in latencies]
@@ -136,12 +144,21 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["workflow", "workflow-commit", "echo"], help=argparse.SUPPRESS
     )
+    parser.add_argument("--samples", type=int, default=LATENCY_SAMPLES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only:
-        print(json.dumps(asyncio.run(run(args.only))))
+        print(json.dumps(asyncio.run(run(args.only, args.samples))))
         return
-    flow_rate, flow_latency = run_apart("workflow-commit" if args.to_commit else "workflow")
-    echo_rate, echo_latency = run_apart("echo")
+    flow = "workflow-commit" if args.to_commit else "workflow"
+    rates: dict[str, list[float]] = {flow: [], "echo": []}
+    latency: dict[str, list[float]] = {}
+    for n in range(ROUNDS):
+        for kind in (flow, "echo") if n % 2 == 0 else ("echo", flow):
+            rate, latencies = run_apart(kind, LATENCY_SAMPLES if n == 0 else 0)
+            rates[kind].append(rate)
+            latency.setdefault(kind, latencies)
+    flow_rate, echo_rate = statistics.median(rates[flow]), statistics.median(rates["echo"])
+    flow_latency, echo_latency = latency[flow], latency["echo"]
     result = {
         "workflow_updates_per_s": round(flow_rate, 1),
         "echo_updates_per_s": round(echo_rate, 1),
@@ -151,13 +168,13 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    for name, rate, latency in (
+    for name, rate, times in (
         ("workflow", flow_rate, flow_latency),
         ("echo bot", echo_rate, echo_latency),
     ):
         print(
-            f"{name}: {rate:.0f} updates/s; latency p50 {percentile(latency, 0.5):.1f} ms,"
-            f" p99 {percentile(latency, 0.99):.1f} ms"
+            f"{name}: {rate:.0f} updates/s (median of {ROUNDS});"
+            f" latency p50 {percentile(times, 0.5):.1f} ms, p99 {percentile(times, 0.99):.1f} ms"
         )
 
 
