@@ -18,12 +18,12 @@ from bot.handlers import (
 def get_routers() -> list[Router]:
     """Fresh routers each call, so that every Dispatcher (one per test) gets its own."""
     return [
+        intake.create_router(),  # a coordinator's post, outside any dialog: the bulk, first
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
         routing.create_router(),
         executor.create_router(),
         approval.create_router(),
-        intake.create_router(),  # any other private message from a coordinator opens an incident
         fallback.create_router(),  # tells everyone else what they can do instead
         # Each router a message passes costs it; these two never take one.
         groups.create_router(),

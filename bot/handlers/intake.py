@@ -1,14 +1,20 @@
 """A coordinator forwards (or types) a post: a new incident opens and its card asks for the
-category. Detection time defaults to the moment of forwarding."""
+category. Detection time defaults to the moment of forwarding.
+
+Posts are the bulk of what the bot receives, so this router is tried first: its filters take
+exactly what no other router would (no command, no dialog under way, not an executor's reply
+to a card), and a post passes no other router's checks on its way."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.state import default_state
 from aiogram.types import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser
 
-from bot.domain.model import AttachmentKind
+from bot.domain.model import AttachmentKind, Role
 from bot.domain.workflow import Actor
-from bot.filters import IsCoordinator, Magic
+from bot.filters import IsCoordinator, LooksLikeCommand, Magic
 from bot.notifier import Notifier
 from bot.services.workflow import Workflow
 from bot.texts import Texts
@@ -71,8 +77,18 @@ async def open_incident(
         await notifier.refresh(incident_id)  # another photo of the same album
 
 
+class NotAnExecutorsReply(Filter):
+    """Someone both coordinator and executor who replies to a card answers it (see the
+    executor router): that is not a post."""
+
+    async def __call__(self, message: Message, actor: Actor) -> bool:
+        return message.reply_to_message is None or actor.role is not Role.EXECUTOR
+
+
 def create_router() -> Router:
     router = Router(name="intake")
-    router.message.filter(Magic(F.chat.type == "private"), IsCoordinator())
-    router.message.register(open_incident, Magic(~F.text.startswith("/")))
+    router.message.filter(
+        Magic(F.chat.type == "private"), IsCoordinator(), StateFilter(default_state)
+    )
+    router.message.register(open_incident, ~LooksLikeCommand(), NotAnExecutorsReply())
     return router
