@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Cast, Harness
+from tests.conftest import COORDINATOR_ID, Cast, Harness
 from tests.emulator import Emulator
 from tests.test_happy_path import route_new_incident
 
@@ -82,6 +82,26 @@ async def test_reply_to_card_writes_a_draft(cast: Cast) -> None:
     assert "Черновик: инцидент №1" in preview.text
     assert "Ответ прямо на карточку" in preview.text
     assert "в работе у исполнителя" in card.text  # writing means taking it on
+
+
+async def test_a_coordinator_who_is_also_an_executor_answers_by_reply(
+    cast: Cast, harness: Harness
+) -> None:
+    """Posts are taken before every other router: a reply to an executor's card from someone
+    who also coordinates must still be an answer, and their other messages still posts."""
+    await route_new_incident(cast)
+    card = cast.housing.find("Инцидент №1")
+    settings = harness.settings_overrides
+    harness.settings_overrides = lambda: {  # type: ignore[method-assign]
+        **settings(),
+        "coordinator_ids": f"{COORDINATOR_ID},{cast.housing.id}",
+    }
+    await harness.restart()
+
+    await cast.housing.send("Ответ прямо на карточку", reply_to=card)
+    assert "Черновик: инцидент №1" in cast.housing.last().text
+    await cast.housing.send("Во дворе упало дерево")
+    assert "Инцидент №2" in cast.housing.last().text
 
 
 async def test_restart_in_the_middle(cast: Cast, harness: Harness, emu: Emulator) -> None:
