@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,30 +36,40 @@ async def running(conn: aiosqlite.Connection, incident_id: int) -> list[Timer]:
     return [_timer(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class NewTimer:
+    stage: Stage
+    organisation_id: int | None
+    started_at: datetime
+    due_at: datetime
+    next_at: datetime | None
+
+
 async def start(
-    conn: aiosqlite.Connection,
-    incident_id: int,
-    stage: Stage,
-    organisation_id: int | None,
-    started_at: datetime,
-    due_at: datetime,
-    next_at: datetime | None,
-) -> Timer:
-    row = await fetch_one(
+    conn: aiosqlite.Connection, incident_id: int, timers: Sequence[NewTimer]
+) -> list[Timer]:
+    """Insert the timers in one statement (one trip to the database thread); returns them
+    in no particular order."""
+    if not timers:
+        return []
+    rows = await fetch_all(
         conn,
         "INSERT INTO timers(incident_id, stage, organisation_id, started_at, due_at, next_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
-        (
-            incident_id,
-            stage.value,
-            organisation_id,
-            to_db_time(started_at),
-            to_db_time(due_at),
-            to_db_time(next_at) if next_at else None,
-        ),
+        " VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(timers)) + " RETURNING *",
+        [
+            value
+            for t in timers
+            for value in (
+                incident_id,
+                t.stage.value,
+                t.organisation_id,
+                to_db_time(t.started_at),
+                to_db_time(t.due_at),
+                to_db_time(t.next_at) if t.next_at else None,
+            )
+        ],
     )
-    assert row is not None
-    return _timer(row)
+    return [_timer(r) for r in rows]
 
 
 async def stop(conn: aiosqlite.Connection, timer_id: int, at: datetime) -> None:

@@ -91,22 +91,15 @@ class Timekeeper:
                 kept[clock] = timer
             else:
                 await repo.stop(conn, timer.id, now)
-        timers = list(kept.values())
+        starting = []
         for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
             due = self.profile.due(clock.stage, started, incident.category)
             steps = plan(self.profile.calendar, self.profile.reminders, clock.stage, started, due)
-            timers.append(
-                await repo.start(
-                    conn,
-                    incident.id,
-                    clock.stage,
-                    clock.organisation_id,
-                    started,
-                    due,
-                    steps[0].at,
-                )
+            starting.append(
+                repo.NewTimer(clock.stage, clock.organisation_id, started, due, steps[0].at)
             )
+        timers = [*kept.values(), *await repo.start(conn, incident.id, starting)]
         return sorted(timers, key=lambda t: (t.due_at, t.id))  # as `running` reads them
 
     async def fire(self, conn: aiosqlite.Connection, now: datetime) -> list[Notice]:
