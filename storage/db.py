@@ -89,7 +89,7 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT. Inside an open transaction of the same task (an update
         being handled, a scheduler tick) it joins that one: the outer one commits or rolls
         back everything together."""
-        if self._on_commit.get() is not None:
+        if self.in_transaction():
             yield self.conn
             return
         callbacks: list[Callable[[], None]] = []
@@ -108,6 +108,10 @@ class Database:
         for callback in callbacks:
             callback()
 
+    def in_transaction(self) -> bool:
+        """Whether this task is inside a transaction (its uncommitted changes visible)."""
+        return self._on_commit.get() is not None
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` once this task's transaction has committed (now, if there is none;
         never, if it rolls back): what it starts may only look at committed data."""
@@ -121,7 +125,7 @@ class Database:
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         # Reads share the lock so they never interleave with another task's transaction;
         # inside this task's own transaction they simply use it.
-        if self._on_commit.get() is not None:
+        if self.in_transaction():
             yield self.conn
             return
         async with self._lock:
@@ -132,7 +136,7 @@ class Database:
         """For one statement that reads committed data: it neither waits for another task's
         transaction nor holds one up. Inside this task's own transaction it joins it, so the
         transaction's uncommitted changes are seen."""
-        yield self.conn if self._on_commit.get() is not None else self.reader
+        yield self.conn if self.in_transaction() else self.reader
 
     async def close(self) -> None:
         await self.reader.close()

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.handlers.states import Input
+from storage.db import Database
+from storage.fsm import SQLiteStorage
 from tests.conftest import COORDINATOR_ID, Cast, Harness
 from tests.emulator import Emulator
 from tests.test_happy_path import route_new_incident
@@ -169,3 +177,25 @@ async def test_a_new_card_is_what_the_database_shows(
     await harness.settle()
     assert [r for r in emu.requests if r.method.startswith("editMessage")] == []
     assert coordinator.inbox()[-1].text == card.text
+
+
+async def test_a_dialog_state_is_kept_only_once_committed(tmp_path: Path) -> None:
+    """aiogram asks for the state of every update, so it is kept in memory too: a handler
+    that fails must not leave its new state there, and what committed survives a restart."""
+    db = await Database.open(tmp_path / "fsm.sqlite3")
+    try:
+        key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+        storage = SQLiteStorage(db)
+        await storage.set_state(key, Input.decline_reason)
+        assert await storage.get_state(key) == Input.decline_reason.state
+
+        with contextlib.suppress(RuntimeError):
+            async with db.transaction():
+                await storage.set_state(key, Input.answer_text)
+                assert await storage.get_state(key) == Input.answer_text.state  # its own
+                raise RuntimeError("the handler failed")
+        assert await storage.get_state(key) == Input.decline_reason.state
+
+        assert await SQLiteStorage(db).get_state(key) == Input.decline_reason.state
+    finally:
+        await db.close()
