@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from aiogram import Bot
 from aiogram.client.default import Default
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -18,9 +19,19 @@ from aiogram.types import InputFile, LinkPreviewOptions, MessageId, ReplyParamet
 from aiohttp.payload import BytesPayload
 
 
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 class JsonSession(AiohttpSession):
     """Sends a request without files as a JSON body, which the Bot API accepts for every
-    method (https://core.telegram.org/bots/api#making-requests); with files, as a form."""
+    method (https://core.telegram.org/bots/api#making-requests); with files, as a form.
+    JSON is made and read with orjson, through aiogram's own json_loads/json_dumps hooks."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("json_loads", orjson.loads)
+        kwargs.setdefault("json_dumps", _dumps)
+        super().__init__(**kwargs)
 
     def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         files: dict[str, InputFile] = {}
