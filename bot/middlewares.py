@@ -34,9 +34,11 @@ class UpdateTransaction(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         async with self.db.transaction() as conn:
-            if not await outbox.remember_update(conn, event.update_id, self.clock()):
+            people_version = await outbox.remember_update(conn, event.update_id, self.clock())
+            if people_version is None:
                 log.info("event=duplicate_update update=%s", event.update_id)
                 return None
+            data["people_version"] = people_version
             return await handler(event, data)
 
 
@@ -54,5 +56,6 @@ class ActorMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is not None:
-            data["actor"] = await self.workflow.actor(user.id, user.full_name)
+            version = data.get("people_version")
+            data["actor"] = await self.workflow.actor(user.id, user.full_name, version)
         return await handler(event, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -422,9 +423,11 @@ async def bind_cards(conn: aiosqlite.Connection, sent: Sequence[tuple[int, int]]
     """Note the Telegram message id of each (card, message) just delivered."""
     if not sent:
         return
-    await conn.executemany(
-        "UPDATE card_messages SET message_id = ? WHERE id = ?",
-        [(message_id, card_id) for card_id, message_id in sent],
+    # One statement for the batch (see outbox.mark_sent): pairs [card id, message id].
+    await conn.execute(
+        "UPDATE card_messages SET message_id = json_extract(s.value, '$[1]')"
+        " FROM json_each(?) AS s WHERE card_messages.id = json_extract(s.value, '$[0]')",
+        (json.dumps([list(pair) for pair in sent]),),
     )
 
 

@@ -104,11 +104,15 @@ async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) ->
     return [_row(r) for r in rows]
 
 
+# Many rows in one statement, the ids as a JSON array: executemany would bind every row in
+# Python on the database thread, competing for the GIL with the event loop.
+
+
 async def mark_sent(conn: aiosqlite.Connection, row_ids: Iterable[int], now: datetime) -> None:
-    stamp = to_db_time(now)
-    await conn.executemany(
-        "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL WHERE id = ?",
-        [(stamp, row_id) for row_id in row_ids],
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (to_db_time(now), json.dumps(list(row_ids))),
     )
 
 
@@ -162,18 +166,22 @@ async def unreachable_count(conn: aiosqlite.Connection) -> int:
 
 
 async def mark_reachable(conn: aiosqlite.Connection, chat_ids: Iterable[int]) -> None:
-    await conn.executemany(
-        "DELETE FROM unreachable_chats WHERE chat_id = ?", [(chat,) for chat in chat_ids]
+    await conn.execute(
+        "DELETE FROM unreachable_chats WHERE chat_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(chat_ids)),),
     )
 
 
-async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datetime) -> bool:
-    """False if this update was handled before (a redelivery)."""
-    cur = await conn.execute(
-        "INSERT OR IGNORE INTO processed_updates(update_id, at) VALUES (?, ?)",
+async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datetime) -> int | None:
+    """None if this update was handled before (a redelivery); else the people version as
+    this transaction sees it (read in the same trip: see Workflow.actor)."""
+    row = await fetch_one(
+        conn,
+        "INSERT OR IGNORE INTO processed_updates(update_id, at) VALUES (?, ?)"
+        " RETURNING (SELECT n FROM people_version)",
         (update_id, to_db_time(now)),
     )
-    return cur.rowcount > 0
+    return None if row is None else int(row[0])
 
 
 async def prune(conn: aiosqlite.Connection, before: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from tests.conftest import Cast, Harness
 from tests.emulator import Emulator
 from tests.test_decline_and_rework import write_and_submit
@@ -112,3 +114,15 @@ async def test_invite_is_single_use(cast: Cast, harness: Harness, emu: Emulator)
     assert "уже использована" in thief.last().text
     await thief.send("/start forged-code-123")
     assert "уже использована или устарела" in thief.last().text
+
+
+async def test_a_change_to_people_made_elsewhere_counts_at_once(
+    cast: Cast, harness: Harness
+) -> None:
+    # The bot keeps who-is-who in memory; the CLI changes people from another process.
+    await cast.school.send("Пересылаю пост про яму")
+    assert "может только координатор" in cast.school.last().text
+    with sqlite3.connect(harness.db_path) as other:
+        other.execute("UPDATE people SET active = 0 WHERE telegram_id = ?", (cast.school.id,))
+    await cast.school.send("Пересылаю ещё один пост")
+    assert "Попросите у координатора МЦУ" in cast.school.last().text

@@ -21,7 +21,16 @@ from storage import directory as dir_repo
 from storage import incidents as repo
 from storage import timers as timer_repo
 from storage.db import Database
-from storage.records import Assignment, Attachment, Draft, Event, Incident, Organisation, Timer
+from storage.records import (
+    Assignment,
+    Attachment,
+    Draft,
+    Event,
+    Incident,
+    Organisation,
+    Person,
+    Timer,
+)
 
 log = logging.getLogger("bot.workflow")
 
@@ -76,6 +85,8 @@ class Workflow:
         self.coordinator_ids = frozenset(coordinator_ids)
         self.timekeeper = timekeeper
         self.clock = clock
+        self._people: dict[int, Person | None] = {}  # by Telegram id, as of _people_version
+        self._people_version: int | None = None
         # Told after every committed change, so the scheduler can re-aim at new timers.
         self.on_change: Callable[[], Awaitable[None]] | None = None
 
@@ -88,9 +99,21 @@ class Workflow:
 
     # --- who is acting -------------------------------------------------------------------
 
-    async def actor(self, telegram_id: int, telegram_name: str) -> Actor:
-        async with self.db.read() as conn:
-            person = await dir_repo.person_by_telegram(conn, telegram_id)
+    async def actor(
+        self, telegram_id: int, telegram_name: str, people_version: int | None = None
+    ) -> Actor:
+        """`people_version`, read in the caller's transaction, lets a person looked up
+        before be taken from memory: any change to people (here or by the CLI) moves it."""
+        if people_version is not None and people_version != self._people_version:
+            self._people.clear()
+            self._people_version = people_version
+        if people_version is not None and telegram_id in self._people:
+            person = self._people[telegram_id]
+        else:
+            async with self.db.read() as conn:
+                person = await dir_repo.person_by_telegram(conn, telegram_id)
+            if people_version is not None:
+                self._people[telegram_id] = person
         is_coordinator = telegram_id in self.coordinator_ids or (
             person is not None and person.role is Role.COORDINATOR
         )
