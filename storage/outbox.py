@@ -104,11 +104,9 @@ async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) ->
     return [_row(r) for r in rows]
 
 
-# Many rows in one statement, the ids as a JSON array: executemany would bind every row in
-# Python on the database thread, competing for the GIL with the event loop.
-
-
 async def mark_sent(conn: aiosqlite.Connection, row_ids: Iterable[int], now: datetime) -> None:
+    # One statement for many rows, the ids as a JSON array: executemany would bind each row
+    # in Python on the database thread, competing for the GIL with the event loop.
     await conn.execute(
         "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL"
         " WHERE id IN (SELECT value FROM json_each(?))",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 from tests.conftest import Cast, Harness
 from tests.emulator import Emulator
@@ -122,7 +123,7 @@ async def test_a_change_to_people_made_elsewhere_counts_at_once(
     # The bot keeps who-is-who in memory; the CLI changes people from another process.
     await cast.school.send("Пересылаю пост про яму")
     assert "может только координатор" in cast.school.last().text
-    with sqlite3.connect(harness.db_path) as other:
+    with closing(sqlite3.connect(harness.db_path)) as other, other:
         other.execute("UPDATE people SET active = 0 WHERE telegram_id = ?", (cast.school.id,))
     await cast.school.send("Пересылаю ещё один пост")
     assert "Попросите у координатора МЦУ" in cast.school.last().text
