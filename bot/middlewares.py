@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update, User
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, TelegramObject, Update, User
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.services.workflow import Workflow
 from storage import outbox
@@ -20,7 +22,12 @@ log = logging.getLogger("bot.updates")
 class UpdateTransaction(BaseMiddleware):
     """Handles each update in one transaction: its state changes, the messages it queues
     and the record that it was handled commit together, or not at all. A redelivered
-    update (same update_id) is skipped."""
+    update (same update_id) is skipped.
+
+    Nothing goes to Telegram from inside: handlers queue messages in the outbox and set
+    the button's answer on `callback_answer` (aiogram's CallbackAnswer), sent here once the
+    transaction has committed. The toast then never claims a change that was rolled back,
+    and no request to Telegram holds up the other chats' transactions."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
@@ -33,13 +40,31 @@ class UpdateTransaction(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
+        query = event.callback_query
+        if query is not None:
+            data["callback_answer"] = CallbackAnswer(answered=False)
         async with self.db.transaction() as conn:
             people_version = await outbox.remember_update(conn, event.update_id, self.clock())
             if people_version is None:
                 log.info("event=duplicate_update update=%s", event.update_id)
-                return None
-            data["people_version"] = people_version
-            return await handler(event, data)
+                result = None
+            else:
+                data["people_version"] = people_version
+                result = await handler(event, data)
+        if query is not None:
+            await _answer(query, data["callback_answer"])
+        return result
+
+
+async def _answer(query: CallbackQuery, answer: CallbackAnswer) -> None:
+    """Stop the button's spinner. The change is committed already: a failed answer (the
+    query expired meanwhile) is only worth a log line."""
+    if answer.disabled or answer.answered:
+        return
+    try:
+        await query.answer(text=answer.text, show_alert=answer.show_alert)
+    except TelegramAPIError as exc:
+        log.warning("event=callback_answer_failed query=%s error=%r", query.id, exc)
 
 
 class ActorMiddleware(BaseMiddleware):

@@ -456,6 +456,14 @@ class Notifier:
             await repo.set_card_shown(conn, card.id, shown)
         self.db.after_commit(self.wake)
 
+    async def replace_markup(self, chat_id: int, message_id: int, markup: Markup | None) -> None:
+        """Queue new buttons for one message (the picker's pages): after the commit, in the
+        chat's order, like every other message."""
+        payload = {"text": None, "markup": _dump(markup), "message_id": message_id}
+        async with self.db.transaction() as conn:
+            await outbox.enqueue(conn, chat_id, "markup", payload, self.workflow.clock())
+        self.db.after_commit(self.wake)
+
     async def delivery_status(self) -> dict[str, Any]:
         async with self.db.read() as conn:
             figures = await outbox.stats(conn)

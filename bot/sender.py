@@ -247,10 +247,12 @@ class Sender:
                     await repo.mark_reachable(conn, {row.chat_id for row, _, _ in batch})
             except Exception as exc:
                 for _, _, done in batch:
-                    done.set_exception(exc)
+                    if not done.done():  # its delivery task was cancelled (shutdown)
+                        done.set_exception(exc)
             else:
                 for _, _, done in batch:
-                    done.set_result(None)
+                    if not done.done():
+                        done.set_result(None)
 
     async def _retry(self, row: OutboxRow, error: str, delay: float) -> None:
         async with self.db.transaction() as conn:

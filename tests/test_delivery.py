@@ -7,8 +7,10 @@ import contextlib
 import hashlib
 import json
 import socket
+import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiogram.dispatcher.event.handler import CallableObject
@@ -143,6 +145,27 @@ async def test_redelivered_update_changes_nothing_twice(cast: Cast, harness: Har
     assert len(await harness.app.workflow.open_incidents()) == 1
     assert "№1" in cast.coordinator.last().text
     assert "№2" not in cast.coordinator.last().text
+
+
+async def test_a_button_is_answered_only_after_its_change_has_committed(
+    cast: Cast, harness: Harness, emu: Emulator
+):
+    """The toast confirms what is stored, and no request to Telegram is made while the
+    transaction is open (it would hold up every other chat's update meanwhile)."""
+    await route_new_incident(cast)
+    stored_when_answered: list[str] = []
+    answer = emu.api_answercallbackquery
+
+    async def looking_at_the_database(params: dict[str, Any]) -> bool:
+        with contextlib.closing(sqlite3.connect(harness.db_path)) as conn:
+            (state,) = conn.execute("SELECT state FROM incidents WHERE id = 1").fetchone()
+        stored_when_answered.append(state)
+        return await answer(params)
+
+    emu.api_answercallbackquery = looking_at_the_database  # type: ignore[method-assign,assignment]
+    reply = await cast.housing.click("Принять")
+    assert reply["text"] == "Принято в работу"
+    assert stored_when_answered == ["in_progress"]
 
 
 def free_port() -> int:

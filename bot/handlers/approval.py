@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.model import State
 from bot.domain.workflow import Action, Actor, Denial
@@ -20,6 +21,7 @@ from bot.texts import Texts
 
 async def approve(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -27,7 +29,7 @@ async def approve(
     texts: Texts,
 ) -> None:
     draft = await workflow.approve(actor, callback_data.draft)
-    await query.answer(texts.alert("approved"))
+    callback_answer.text = texts.alert("approved")
     await notifier.refresh(draft.incident_id)
     view = await workflow.view(draft.incident_id)
     assert view is not None
@@ -41,6 +43,7 @@ async def approve(
 
 async def ask_return_reason(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -54,6 +57,7 @@ async def ask_return_reason(
     await workflow.require(actor, Action.RETURN, draft.incident_id)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.return_reason,
@@ -100,6 +104,7 @@ async def return_draft(
 
 async def publish(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -109,7 +114,7 @@ async def publish(
     state = await workflow.publish(actor, callback_data.draft)
     draft = await workflow.draft(callback_data.draft)
     assert draft is not None
-    await query.answer(texts.alert("published"))
+    callback_answer.text = texts.alert("published")
     await notifier.refresh(draft.incident_id)
     view = await workflow.view(draft.incident_id)
     assert view is not None

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.workflow import Action, Actor, Denial
 from bot.filters import IsExecutor, Magic
@@ -38,6 +39,7 @@ class ReplyToCard(Filter):
 
 async def accept(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -45,12 +47,13 @@ async def accept(
     texts: Texts,
 ) -> None:
     await workflow.accept(actor, callback_data.incident)
-    await query.answer(texts.alert("accepted"))
+    callback_answer.text = texts.alert("accepted")
     await notifier.refresh(callback_data.incident)
 
 
 async def ask_decline_reason(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -61,6 +64,7 @@ async def ask_decline_reason(
     await workflow.require(actor, Action.DECLINE, callback_data.incident)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.decline_reason,
@@ -104,6 +108,7 @@ async def decline(
 
 async def ask_answer(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -114,6 +119,7 @@ async def ask_answer(
     await workflow.require(actor, Action.WRITE, callback_data.incident)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.answer_text,
@@ -124,6 +130,7 @@ async def ask_answer(
 
 async def ask_new_text(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -136,6 +143,7 @@ async def ask_new_text(
         raise Refused(Denial.NOT_FOUND)
     await ask_answer(
         query,
+        callback_answer,
         IncidentCb(act=IncidentAct.ANSWER, incident=draft.incident_id),
         actor,
         workflow,
@@ -191,6 +199,7 @@ async def answer_by_reply(
 
 async def ask_attachments(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -201,6 +210,7 @@ async def ask_attachments(
     await workflow.require(actor, Action.ATTACH, callback_data.incident)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.attachments,
@@ -229,9 +239,11 @@ async def attachment(
     if group:
         await state.update_data(groups=[*data.get("groups", []), group])
     await notifier.refresh(incident_id)
-    await message.reply(
+    await notifier.send(
+        message.chat.id,
         texts.message("attached", incident_id=incident_id),
-        reply_markup=kb.attach_done(texts, draft.id).as_aiogram(),
+        kb.attach_done(texts, draft.id),
+        reply_to=message.message_id,
     )
 
 
@@ -250,7 +262,6 @@ async def attachments_done(
 ) -> None:
     draft = await _own_draft(callback_data.draft, actor, workflow)
     await state.clear()
-    await query.answer()
     if query.message:
         count = len(await workflow.draft_attachments(draft))
         await notifier.send_draft(query.message.chat.id, draft, "draft", count)
@@ -267,6 +278,7 @@ async def _own_draft(draft_id: int, actor: Actor, workflow: Workflow) -> Draft:
 
 async def choose_kind(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -274,12 +286,13 @@ async def choose_kind(
     texts: Texts,
 ) -> None:
     draft = await workflow.set_kind(actor, callback_data.draft, callback_data.kind)
-    await query.answer(texts.alert("kind_set", kind=draft.kind))
+    callback_answer.text = texts.alert("kind_set", kind=draft.kind)
     await notifier.refresh(draft.incident_id)
 
 
 async def submit(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
     workflow: Workflow,
@@ -287,7 +300,7 @@ async def submit(
     texts: Texts,
 ) -> None:
     draft = await workflow.submit(actor, callback_data.draft)
-    await query.answer(texts.alert("submitted"))
+    callback_answer.text = texts.alert("submitted")
     await notifier.refresh(draft.incident_id)
     await notifier.send_draft_to_coordinators(draft)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.workflow import Actor
 from bot.filters import Magic
@@ -12,9 +13,12 @@ from bot.notifier import Notifier
 from bot.texts import Texts
 
 
-async def stale_button(query: CallbackQuery, texts: Texts) -> None:
+async def stale_button(
+    query: CallbackQuery, callback_answer: CallbackAnswer, texts: Texts
+) -> None:
     # Forged or outdated callback data that no CallbackData filter could parse.
-    await query.answer(texts.alert("bad_button"), show_alert=True)
+    callback_answer.text = texts.alert("bad_button")
+    callback_answer.show_alert = True
 
 
 async def anything_else(message: Message, actor: Actor, texts: Texts, notifier: Notifier) -> None:

@@ -7,6 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.calendar import parse_local_time
 from bot.domain.model import Category
@@ -23,6 +24,7 @@ from bot.texts import Texts
 
 async def choose_category(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: CategoryCb,
     actor: Actor,
     workflow: Workflow,
@@ -34,7 +36,7 @@ async def choose_category(
     await notifier.refresh(callback_data.incident)
     if callback_data.category is Category.HIGH:
         await notifier.tell_head(callback_data.incident)
-    await query.answer(texts.alert("category_set", category=callback_data.category))
+    callback_answer.text = texts.alert("category_set", category=callback_data.category)
     if not await directory.blocks() and query.message:
         await notifier.send(query.message.chat.id, texts.message("no_organisations"))
 
@@ -45,43 +47,42 @@ async def show_blocks(
     actor: Actor,
     workflow: Workflow,
     directory: Directory,
+    notifier: Notifier,
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.ROUTE, callback_data.incident)
-    await query.answer()
     if query.message:
-        await query.message.edit_reply_markup(  # type: ignore[union-attr]
-            reply_markup=kb.blocks(
-                texts, callback_data.incident, await directory.blocks()
-            ).as_aiogram()
-        )
+        markup = kb.blocks(texts, callback_data.incident, await directory.blocks())
+        await notifier.replace_markup(query.message.chat.id, query.message.message_id, markup)
 
 
 async def show_block(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: PickCb,
     actor: Actor,
     workflow: Workflow,
     directory: Directory,
+    notifier: Notifier,
     texts: Texts,
 ) -> None:
     await workflow.require(actor, Action.ROUTE, callback_data.incident)
     orgs = await directory.organisations(block_id=callback_data.block)
-    await query.answer(await directory.block_name(callback_data.block))
+    callback_answer.text = await directory.block_name(callback_data.block)
     if query.message:
-        await query.message.edit_reply_markup(  # type: ignore[union-attr]
-            reply_markup=kb.organisations(
-                texts,
-                callback_data.incident,
-                orgs,
-                block_id=callback_data.block,
-                page=callback_data.page,
-            ).as_aiogram()
+        markup = kb.organisations(
+            texts,
+            callback_data.incident,
+            orgs,
+            block_id=callback_data.block,
+            page=callback_data.page,
         )
+        await notifier.replace_markup(query.message.chat.id, query.message.message_id, markup)
 
 
 async def ask_search(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: PickCb,
     actor: Actor,
     workflow: Workflow,
@@ -92,6 +93,7 @@ async def ask_search(
     await workflow.require(actor, Action.ROUTE, callback_data.incident)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.org_search,
@@ -125,6 +127,7 @@ async def search(
 
 async def route(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: PickCb,
     actor: Actor,
     workflow: Workflow,
@@ -132,7 +135,7 @@ async def route(
     texts: Texts,
 ) -> None:
     org = await workflow.route(actor, callback_data.incident, callback_data.org)
-    await query.answer(texts.alert("routed", organisation=org.name))
+    callback_answer.text = texts.alert("routed", organisation=org.name)
     view = await workflow.view(callback_data.incident)
     assert view is not None
     delivered = await notifier.deliver_to_organisation(view, org.id)
@@ -147,6 +150,7 @@ async def route(
 
 async def ask_detected(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -157,6 +161,7 @@ async def ask_detected(
     await workflow.require(actor, Action.SET_DETECTED, callback_data.incident)
     await ask_for(
         query,
+        callback_answer,
         state,
         notifier,
         Input.detected_at,
@@ -190,6 +195,7 @@ async def set_detected(
 
 async def mark_significant(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
     workflow: Workflow,
@@ -199,7 +205,7 @@ async def mark_significant(
     await workflow.set_significant(actor, callback_data.incident)
     await notifier.refresh(callback_data.incident)
     await notifier.tell_head(callback_data.incident)
-    await query.answer(texts.alert("significant_set"))
+    callback_answer.text = texts.alert("significant_set")
 
 
 def create_router() -> Router:

@@ -5,6 +5,7 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.notifier import Notifier
 
@@ -20,6 +21,7 @@ class Input(StatesGroup):
 
 async def ask_for(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     state: FSMContext,
     notifier: Notifier,
     waiting_for: State,
@@ -30,6 +32,6 @@ async def ask_for(
     """A button asks for typed input: remember what for, then say what to type."""
     await state.set_state(waiting_for)
     await state.set_data(data)
-    await query.answer(alert)
+    callback_answer.text = alert
     if query.message:
         await notifier.send(query.message.chat.id, prompt)
