@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
 from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
@@ -43,14 +44,17 @@ class UpdateTransaction(BaseMiddleware):
         query = event.callback_query
         if query is not None:
             data["callback_answer"] = CallbackAnswer(answered=False)
-        async with self.db.transaction() as conn:
+
+        async def handle(conn: aiosqlite.Connection) -> Any:
             people_version = await outbox.remember_update(conn, event.update_id, self.clock())
             if people_version is None:
                 log.info("event=duplicate_update update=%s", event.update_id)
-                result = None
-            else:
-                data["people_version"] = people_version
-                result = await handler(event, data)
+                return None
+            data["people_version"] = people_version
+            return await handler(event, data)
+
+        # Under load, updates of other chats queued meanwhile share the commit.
+        result = await self.db.grouped(handle)
         if query is not None:
             await _answer(query, data["callback_answer"])
         return result

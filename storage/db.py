@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Work that shares one commit at most (see Database.grouped).
+GROUP_MAX = 32
+
+
+class _RolledBack(Exception):
+    """Another member of the group failed, and this member's changes went with it."""
+
+
+@dataclass
+class _Group:
+    """A transaction handed from one piece of grouped work to the next. `outcome` is None
+    once committed, else why not (the commit's error, or _RolledBack)."""
+
+    outcome: asyncio.Future[BaseException | None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    size: int = 0
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
@@ -56,6 +75,9 @@ class Database:
         self.reader = reader
         # Serialises transactions: one connection is shared by concurrent handlers.
         self._lock = asyncio.Lock()
+        self._waiting = 0  # tasks queued for the lock: grouped work leaves the group open
+        self._group: _Group | None = None
+        self._closer: asyncio.Task[None] | None = None
         # Set while this task is in a transaction: what to call once it has committed.
         self._on_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
             f"on_commit_{id(self)}", default=None
@@ -93,7 +115,7 @@ class Database:
             yield self.conn
             return
         callbacks: list[Callable[[], None]] = []
-        async with self._lock:
+        async with self._locked():
             await self.conn.execute("BEGIN IMMEDIATE")
             token = self._on_commit.set(callbacks)
             try:
@@ -107,6 +129,83 @@ class Database:
                 self._on_commit.reset(token)
         for callback in callbacks:
             callback()
+
+    async def grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run `work` in a transaction, like `transaction`, but hand the open transaction on
+        to grouped work already queued behind it: up to GROUP_MAX pieces (updates of
+        different chats, under load) share one BEGIN and one COMMIT, each still one at a
+        time. Each returns only once the group has committed.
+
+        Should a later member fail, the whole group rolls back, and the others run their
+        `work` again, each in a transaction of its own: `work` must be safe to repeat (an
+        update's handling is: it touches nothing but this database)."""
+        if self.in_transaction():
+            return await work(self.conn)
+        callbacks: list[Callable[[], None]] = []
+        async with self._locked(grouping=True):
+            group = self._group
+            if group is None:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                group = self._group = _Group()
+            group.size += 1
+            token = self._on_commit.set(callbacks)
+            try:
+                result = await work(self.conn)
+            except BaseException:
+                await self._end_group(commit=False)
+                raise
+            finally:
+                self._on_commit.reset(token)
+            if not self._waiting or group.size >= GROUP_MAX:
+                await self._end_group(commit=True)
+        outcome = await asyncio.shield(group.outcome)
+        if isinstance(outcome, _RolledBack):
+            log.info("event=group_rolled_back redo=1")
+            async with self.transaction() as conn:
+                return await work(conn)
+        if outcome is not None:
+            raise outcome
+        for callback in callbacks:
+            callback()
+        return result
+
+    @asynccontextmanager
+    async def _locked(self, *, grouping: bool = False) -> AsyncIterator[None]:
+        """The lock, with an open group committed first unless this is grouped work too."""
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        except BaseException:
+            # Cancelled while queued: the group may have been left open for this task.
+            if self._group is not None and not self._waiting - 1 and not self._lock.locked():
+                self._closer = asyncio.create_task(self._commit_open_group())
+            raise
+        finally:
+            self._waiting -= 1
+        try:
+            if not grouping:
+                await self._end_group(commit=True)
+            yield
+        finally:
+            self._lock.release()
+
+    async def _commit_open_group(self) -> None:
+        async with self._locked():
+            pass
+
+    async def _end_group(self, *, commit: bool) -> None:
+        group, self._group = self._group, None
+        if group is None:
+            return
+        outcome: BaseException | None = None if commit else _RolledBack()
+        try:
+            await self.conn.execute("COMMIT" if commit else "ROLLBACK")
+        except Exception as exc:
+            outcome = exc
+            if self.conn.in_transaction:
+                await self.conn.execute("ROLLBACK")
+        finally:
+            group.outcome.set_result(outcome)
 
     def in_transaction(self) -> bool:
         """Whether this task is inside a transaction (its uncommitted changes visible)."""
@@ -128,7 +227,7 @@ class Database:
         if self.in_transaction():
             yield self.conn
             return
-        async with self._lock:
+        async with self._locked():
             yield self.conn
 
     @asynccontextmanager
@@ -139,5 +238,7 @@ class Database:
         yield self.conn if self.in_transaction() else self.reader
 
     async def close(self) -> None:
+        async with self._locked():
+            pass  # a group still open commits
         await self.reader.close()
         await self.conn.close()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import logging
 import socket
 import sqlite3
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -166,6 +168,41 @@ async def test_a_button_is_answered_only_after_its_change_has_committed(
     reply = await cast.housing.click("Принять")
     assert reply["text"] == "Принято в работу"
     assert stored_when_answered == ["in_progress"]
+
+
+async def test_a_failing_update_does_not_take_the_others_of_its_batch_with_it(
+    cast: Cast, harness: Harness, emu: Emulator, caplog: pytest.LogCaptureFixture
+):
+    """Updates arriving together share a commit; when one fails, the others are handled
+    again on their own: each answered exactly once, the failing one told of the error."""
+    assert harness.app is not None
+    workflow = harness.app.workflow
+    open_incident = workflow.open_incident
+
+    async def failing_on_one_post(actor: Any, text: str, **kwargs: Any) -> Any:
+        if text == "сбой":
+            raise RuntimeError("simulated failure")
+        return await open_incident(actor, text=text, **kwargs)
+
+    workflow.open_incident = failing_on_one_post  # type: ignore[method-assign]
+    caplog.set_level(logging.INFO, logger="storage.db")
+    before = {user.id: len(user.inbox()) for user in (cast.housing, cast.coordinator, cast.water)}
+    batch = [(cast.housing, "привет"), (cast.coordinator, "сбой"), (cast.water, "добрый день")]
+    pushed = [emu.push({"message": u._message(u.id, {"text": t}).data}) for u, t in batch]
+    await emu.handled(pushed[-1])
+    await harness.settle()
+
+    assert "event=group_rolled_back" in caplog.text  # the three did share a transaction
+    for user in (cast.housing, cast.water):
+        replies = [m.text for m in user.inbox()[before[user.id] :]]
+        assert replies == [
+            "Пересылать посты в бот может только координатор МЦУ. Команда /help "
+            "расскажет, что доступно вам."
+        ]
+    replies = [m.text for m in cast.coordinator.inbox()[before[cast.coordinator.id] :]]
+    assert len(replies) == 1
+    assert replies[0].startswith("Не получилось выполнить действие")
+    assert await workflow.open_incidents() == []
 
 
 def free_port() -> int:
