@@ -176,8 +176,10 @@ class Database:
         try:
             await self._lock.acquire()
         except BaseException:
-            # Cancelled while queued: the group may have been left open for this task.
-            if self._group is not None and not self._waiting - 1 and not self._lock.locked():
+            # Cancelled while queued: the group may have been left open for this task, and
+            # if nobody else is coming, nobody would commit it.
+            others_queued = self._waiting - 1
+            if self._group is not None and not others_queued and not self._lock.locked():
                 self._closer = asyncio.create_task(self._commit_open_group())
             raise
         finally:
