@@ -22,7 +22,8 @@ log = logging.getLogger("bot.updates")
 
 class UpdateTransaction(BaseMiddleware):
     """Handles each update in one transaction: its state changes, the messages it queues
-    and the record that it was handled commit together, or not at all. A redelivered
+    and the record that it was handled commit together, or not at all (under load the
+    transaction is shared with updates of other chats: see Database.grouped). A redelivered
     update (same update_id) is skipped.
 
     Nothing goes to Telegram from inside: handlers queue messages in the outbox and set
