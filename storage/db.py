@@ -78,6 +78,9 @@ class Database:
         self._waiting = 0  # tasks queued for the lock: grouped work leaves the group open
         self._group: _Group | None = None
         self._closer: asyncio.Task[None] | None = None
+        # Called after every rollback: what is kept in memory from reads made inside the
+        # transaction may describe changes that never happened.
+        self.rolled_back: list[Callable[[], None]] = []
         # Set while this task is in a transaction: what to call once it has committed.
         self._on_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
             f"on_commit_{id(self)}", default=None
@@ -122,6 +125,7 @@ class Database:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
+                self._forget()
                 raise
             else:
                 await self.conn.execute("COMMIT")
@@ -208,6 +212,12 @@ class Database:
                 await self.conn.execute("ROLLBACK")
         finally:
             group.outcome.set_result(outcome)
+            if outcome is not None:
+                self._forget()
+
+    def _forget(self) -> None:
+        for callback in self.rolled_back:
+            callback()
 
     def in_transaction(self) -> bool:
         """Whether this task is inside a transaction (its uncommitted changes visible)."""

@@ -1,17 +1,18 @@
 """Updates of different chats sharing one commit (Database.grouped): what each sees, and what
-happens when one of them fails or goes away while queued."""
+happens when one of them fails or goes away while queued; and what a rollback leaves behind."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from storage.db import Database
-from tests.conftest import wait_until
+from storage.db import Database, fetch_one
+from tests.conftest import Cast, Harness, wait_until
 
 
 @pytest.fixture
@@ -129,3 +130,38 @@ async def test_an_exclusive_transaction_commits_an_open_group_first(db: Database
     # "a" was committed before "x" began: the rollback of "x" does not reach it.
     assert await first == "a"
     assert await committed(db) == ["a"]
+
+
+async def test_people_seen_inside_a_rolled_back_change_are_not_remembered(
+    cast: Cast, harness: Harness
+):
+    """Who is who is kept in memory by the people counter's value; a rolled-back change
+    brings the counter back, and the next change moves it to the same value again."""
+    assert harness.app is not None
+    app = harness.app
+    stranger = 777_777
+    with contextlib.suppress(RuntimeError):
+        async with app.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE people SET telegram_id = ? WHERE telegram_id = ?",
+                (stranger, cast.school.id),
+            )
+            inside = await people_version(conn)
+            actor = await app.workflow.actor(stranger, "Чужой", inside)
+            assert actor.person_id is not None  # inside, the school's person has that id
+            raise RuntimeError("the change fails")
+    async with app.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE people SET position = 'директор' WHERE telegram_id = ?", (cast.water.id,)
+        )
+        after = await people_version(conn)
+    assert after == inside
+    actor = await app.workflow.actor(stranger, "Чужой", after)
+    assert actor.person_id is None
+    assert not actor.known
+
+
+async def people_version(conn: aiosqlite.Connection) -> int:
+    row = await fetch_one(conn, "SELECT n FROM people_version")
+    assert row is not None
+    return int(row[0])

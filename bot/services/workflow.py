@@ -87,6 +87,9 @@ class Workflow:
         self.clock = clock
         self._people: dict[int, Person | None] = {}  # by Telegram id, as of _people_version
         self._people_version: int | None = None
+        # A rolled-back change to people brings the counter back, and the next change moves
+        # it to the same number again: what was seen meanwhile must not survive that.
+        db.rolled_back.append(self._forget_people)
         # Told after every committed change, so the scheduler can re-aim at new timers.
         self.on_change: Callable[[], Awaitable[None]] | None = None
 
@@ -98,6 +101,10 @@ class Workflow:
             await self.on_change()
 
     # --- who is acting -------------------------------------------------------------------
+
+    def _forget_people(self) -> None:
+        self._people.clear()
+        self._people_version = None
 
     async def actor(
         self, telegram_id: int, telegram_name: str, people_version: int | None = None
