@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -65,6 +66,38 @@ async def fetch_all(
     conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
 ) -> list[aiosqlite.Row]:
     return list(await conn.execute_fetchall(sql, params))
+
+
+# Journal inserts waiting for their transaction's commit, per connection (see `defer`).
+_deferred: WeakKeyDictionary[aiosqlite.Connection, list[tuple[str, tuple[Any, ...]]]] = (
+    WeakKeyDictionary()
+)
+
+
+async def defer(conn: aiosqlite.Connection, sql: str, params: Iterable[Any]) -> None:
+    """An INSERT whose result nobody waits for, into a journal (events, outbox), run just
+    before the transaction commits: together with the same statement of every update that
+    shares the commit, one trip to the database thread for all of them rather than one trip
+    each (on the 2-core benchmark machine a trip costs 70 µs, the insert itself 3 µs).
+    Whoever reads such a table inside a transaction calls `flush` first. Outside a
+    transaction it runs at once."""
+    if not conn.in_transaction:
+        await conn.execute(sql, tuple(params))
+        return
+    _deferred.setdefault(conn, []).append((sql, tuple(params)))
+
+
+async def flush(conn: aiosqlite.Connection) -> None:
+    """Run the deferred inserts now: grouped by statement (the journals do not refer to one
+    another), each statement's rows in the order they were deferred."""
+    pending = _deferred.pop(conn, None)
+    if not pending:
+        return
+    by_statement: dict[str, list[tuple[Any, ...]]] = {}
+    for sql, params in pending:
+        by_statement.setdefault(sql, []).append(params)
+    for sql, rows in by_statement.items():
+        await conn.executemany(sql, rows)
 
 
 class Database:
@@ -123,7 +156,9 @@ class Database:
             token = self._on_commit.set(callbacks)
             try:
                 yield self.conn
+                await flush(self.conn)
             except BaseException:
+                _deferred.pop(self.conn, None)
                 await self.conn.execute("ROLLBACK")
                 self._forget()
                 raise
@@ -205,12 +240,21 @@ class Database:
             return
         outcome: BaseException | None = None if commit else _RolledBack()
         try:
+            if commit:
+                try:
+                    await flush(self.conn)
+                except Exception as exc:
+                    # Some member's deferred insert failed: each runs again alone, so that
+                    # only its own update fails.
+                    log.warning("event=deferred_insert_failed error=%r", exc)
+                    outcome, commit = _RolledBack(), False
             await self.conn.execute("COMMIT" if commit else "ROLLBACK")
         except Exception as exc:
             outcome = exc
             if self.conn.in_transaction:
                 await self.conn.execute("ROLLBACK")
         finally:
+            _deferred.pop(self.conn, None)
             group.outcome.set_result(outcome)
             if outcome is not None:
                 self._forget()

@@ -17,7 +17,7 @@ from bot.domain.model import (
     DraftState,
     State,
 )
-from storage.db import fetch_all, fetch_one
+from storage.db import defer, fetch_all, fetch_one, flush
 from storage.records import (
     Assignment,
     Attachment,
@@ -363,7 +363,9 @@ async def add_event(
     draft_id: int | None = None,
     comment: str | None = None,
 ) -> None:
-    await conn.execute(
+    """Recorded when the transaction commits (see storage.db.defer)."""
+    await defer(
+        conn,
         "INSERT INTO events(incident_id, at, actor_telegram_id, actor_name, action, state_after,"
         " organisation_id, draft_id, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -381,6 +383,7 @@ async def add_event(
 
 
 async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
+    await flush(conn)  # this transaction's own events too
     rows = await fetch_all(
         conn,
         "SELECT e.*, o.name AS organisation FROM events e"

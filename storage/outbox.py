@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import fetch_all, fetch_one
+from storage.db import defer, fetch_all, fetch_one, flush
 from storage.records import from_db_time, to_db_time
 
 
@@ -56,9 +56,12 @@ async def enqueue(
     card_id: int | None = None,
     incident_id: int | None = None,
 ) -> None:
+    """Queue a message; a new row is written when the transaction commits (see
+    storage.db.defer)."""
     if method in ("edit", "markup") and card_id is not None:
         # One pending edit per card is enough: the newest content replaces the older one
         # (a new text-less edit keeps a pending text change).
+        await flush(conn)
         pending = await fetch_one(
             conn,
             "SELECT id, method, payload FROM outbox WHERE card_id = ? AND state = 'pending'"
@@ -76,7 +79,8 @@ async def enqueue(
                 (kind, json.dumps(merged, ensure_ascii=False), pending["id"]),
             )
             return
-    await conn.execute(
+    await defer(
+        conn,
         "INSERT INTO outbox(chat_id, method, payload, card_id, incident_id, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -94,6 +98,7 @@ async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) ->
     """The oldest pending row of each chat (only it may go next: order per chat), leaving
     out the chats in `skip_chats` (those with a message in flight)."""
     skip = ",".join("?" * len(skip_chats))
+    await flush(conn)
     rows = await fetch_all(
         conn,
         "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
@@ -138,6 +143,7 @@ class OutboxStats:
 
 
 async def stats(conn: aiosqlite.Connection) -> OutboxStats:
+    await flush(conn)
     r = await fetch_one(
         conn,
         "SELECT SUM(state = 'pending'), SUM(state = 'failed'),"

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.db import Database, fetch_one
+from storage.db import Database, defer, fetch_one, flush
 from tests.conftest import Cast, Harness, wait_until
 
 
@@ -130,6 +130,73 @@ async def test_an_exclusive_transaction_commits_an_open_group_first(db: Database
     # "a" was committed before "x" began: the rollback of "x" does not reach it.
     assert await first == "a"
     assert await committed(db) == ["a"]
+
+
+def deferring(
+    name: str, runs: list[str], gate: asyncio.Event | None = None, fail: bool = False
+) -> Callable[[aiosqlite.Connection], Awaitable[str]]:
+    """Work whose insert waits for the commit (a journal row); None as the name breaks the
+    NOT NULL rule only then."""
+
+    async def work(conn: aiosqlite.Connection) -> str:
+        runs.append(name)
+        await defer(conn, "INSERT INTO notes(name) VALUES (?)", (None if fail else name,))
+        if gate is not None:
+            await gate.wait()
+        return name
+
+    return work
+
+
+async def test_deferred_inserts_commit_with_their_group_and_are_seen_inside_it(db: Database):
+    runs: list[str] = []
+    gate = asyncio.Event()
+    first = asyncio.create_task(db.grouped(deferring("a", runs, gate)))
+    await asyncio.sleep(0.05)
+
+    async def reads_its_own(conn: aiosqlite.Connection) -> str:
+        await defer(conn, "INSERT INTO notes(name) VALUES (?)", ("b",))
+        await flush(conn)  # as a reader of the journal does
+        rows = await conn.execute_fetchall("SELECT name FROM notes ORDER BY rowid")
+        return ",".join(row[0] for row in rows)
+
+    second = asyncio.create_task(db.grouped(reads_its_own))
+    await until_queued(db, 1)
+    gate.set()
+    assert [await first, await second] == ["a", "a,b"]
+    assert await committed(db) == ["a", "b"]
+
+
+async def test_a_deferred_insert_that_fails_at_the_commit_fails_only_its_own_work(
+    db: Database,
+):
+    runs: list[str] = []
+    gate = asyncio.Event()
+    first = asyncio.create_task(db.grouped(deferring("a", runs, gate)))
+    await asyncio.sleep(0.05)
+    failing = asyncio.create_task(db.grouped(deferring("b", runs, fail=True)))
+    last = asyncio.create_task(db.grouped(deferring("c", runs)))
+    await until_queued(db, 2)
+    gate.set()
+    with pytest.raises(aiosqlite.IntegrityError):
+        await failing
+    assert [await first, await last] == ["a", "c"]
+    # The whole group ran again, each alone: "b" failed at its own commit.
+    assert sorted(runs) == ["a", "a", "b", "b", "c", "c"]
+    assert sorted(await committed(db)) == ["a", "c"]
+
+
+async def test_deferred_inserts_of_a_rolled_back_transaction_are_never_written(db: Database):
+    async def failing() -> None:
+        async with db.transaction() as conn:
+            await defer(conn, "INSERT INTO notes(name) VALUES (?)", ("lost",))
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError, match="the change fails"):
+        await failing()
+    async with db.transaction() as conn:
+        await defer(conn, "INSERT INTO notes(name) VALUES (?)", ("kept",))
+    assert await committed(db) == ["kept"]
 
 
 async def test_people_seen_inside_a_rolled_back_change_are_not_remembered(
