@@ -89,7 +89,8 @@ async def defer(conn: aiosqlite.Connection, sql: str, params: Iterable[Any]) -> 
 
 async def flush(conn: aiosqlite.Connection) -> None:
     """Run the deferred inserts now: grouped by statement (the journals do not refer to one
-    another), each statement's rows in the order they were deferred."""
+    another), each statement's rows in the order they were deferred (executemany: a few rows,
+    one or two per update of the group)."""
     pending = _deferred.pop(conn, None)
     if not pending:
         return
