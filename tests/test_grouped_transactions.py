@@ -78,15 +78,26 @@ async def test_nothing_is_visible_before_the_group_commits(db: Database):
     assert await committed(db) == ["a", "b"]
 
 
-async def test_a_failing_member_takes_only_its_own_change_away(db: Database):
-    runs: list[str] = []
+Maker = Callable[..., Callable[[aiosqlite.Connection], Awaitable[str]]]
+
+
+async def group_where_b_fails(
+    db: Database, make: Maker, runs: list[str]
+) -> list[asyncio.Task[str]]:
+    """ "a" holds the transaction open until "b" (made to fail) and "c" queue behind it."""
     gate = asyncio.Event()
-    first = asyncio.create_task(db.grouped(writer("a", runs, gate)))
+    first = asyncio.create_task(db.grouped(make("a", runs, gate)))
     await asyncio.sleep(0.05)
-    failing = asyncio.create_task(db.grouped(writer("b", runs, fail=True)))
-    last = asyncio.create_task(db.grouped(writer("c", runs)))
+    failing = asyncio.create_task(db.grouped(make("b", runs, fail=True)))
+    last = asyncio.create_task(db.grouped(make("c", runs)))
     await until_queued(db, 2)
     gate.set()
+    return [first, failing, last]
+
+
+async def test_a_failing_member_takes_only_its_own_change_away(db: Database):
+    runs: list[str] = []
+    first, failing, last = await group_where_b_fails(db, writer, runs)
     with pytest.raises(RuntimeError, match="b fails"):
         await failing
     assert [await first, await last] == ["a", "c"]
@@ -171,13 +182,7 @@ async def test_a_deferred_insert_that_fails_at_the_commit_fails_only_its_own_wor
     db: Database,
 ):
     runs: list[str] = []
-    gate = asyncio.Event()
-    first = asyncio.create_task(db.grouped(deferring("a", runs, gate)))
-    await asyncio.sleep(0.05)
-    failing = asyncio.create_task(db.grouped(deferring("b", runs, fail=True)))
-    last = asyncio.create_task(db.grouped(deferring("c", runs)))
-    await until_queued(db, 2)
-    gate.set()
+    first, failing, last = await group_where_b_fails(db, deferring, runs)
     with pytest.raises(aiosqlite.IntegrityError):
         await failing
     assert [await first, await last] == ["a", "c"]
