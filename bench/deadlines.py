@@ -23,14 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.app import create_app
+from bot.config import load_settings
+from bot.domain.deadlines import plan
 from bot.domain.model import Category, State
-from bot.domain.profile import Stage, load_profile
-from bot.domain.timers import plan
-from bot.scheduler.reminders import ReminderScheduler
-from bot.services.timers import Timekeeper
-from bot.services.workflow import Workflow
-from storage.db import Database
-from storage.records import to_db_time
+from bot.domain.profile import Stage
+from bot.profiles import load_profile
+from storage.db import Database, to_db_time
 
 INCIDENTS = 100_000
 COMPUTATIONS = 300_000
@@ -97,21 +96,24 @@ async def bench_rearm() -> tuple[float, float]:
         await fill(db, now)
         await db.close()
 
-        async def deliver(notice: object) -> None:
-            return None
-
+        settings = load_settings(
+            bot_token="123456:BENCH-token-abcdefghijklmnopqrstuvwxyz",
+            timezone="Asia/Yekaterinburg",
+            coordinator_ids="1",
+            database_path=path,
+            _env_file=None,
+        )
         tracemalloc.start()
         began = time.perf_counter()
-        db = await Database.open(path)  # what start-up does: open, migrate, re-arm
-        workflow = Workflow(db, [1], Timekeeper(load_profile("krasnoufimsk")), lambda: now)
-        reminders = ReminderScheduler(workflow, deliver)
-        await reminders.start()
+        # What start-up does: open, migrate, re-arm (no Telegram is needed for that).
+        app = await create_app(settings, lambda: now)
+        await app.reminders.start()
         elapsed = time.perf_counter() - began
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        assert reminders.next_run() is not None
-        await reminders.shutdown()
-        await db.close()
+        assert app.reminders.next_run() is not None
+        await app.reminders.shutdown()
+        await app.close()
     return elapsed, peak
 
 

@@ -46,6 +46,19 @@ class RemoteEmulator:
             data = await response.json()
         return float(data["at"]), int(data["last_update_id"])
 
+    async def play(self, rate: float, steps: list[dict[str, Any]]) -> None:
+        """People act at `rate` updates a second (0: all at once), whatever the bot does."""
+        async with self.http.post(
+            f"{self.url}/_control/play", json={"rate": rate, "steps": steps}
+        ):
+            pass
+
+    async def timings(self) -> dict[str, dict[str, float]]:
+        """When each update was made available, and when the bot confirmed it."""
+        async with self.http.get(f"{self.url}/_control/timings") as response:
+            data: dict[str, dict[str, float]] = await response.json()
+        return data
+
     async def open(self, chats: list[int]) -> None:
         async with self.http.post(f"{self.url}/_control/open", json={"chats": chats}):
             pass
@@ -99,7 +112,7 @@ async def workflow_bot(
     try:
         yield app
     finally:
-        app.stop()
+        await app.stop()
         await task
         await app.close()
 

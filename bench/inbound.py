@@ -1,21 +1,20 @@
-"""Inbound benchmark: updates handled per second through the full stack (real aiogram
-Dispatcher, the workflow's handlers, SQLite, the outbox) against the Bot API emulator, and
-the latency of each update, side by side with a bare aiogram echo bot on the same harness.
-The emulator runs in a process of its own and makes the load; each bot runs in a fresh one.
+"""Inbound benchmark: does the bot hold a region's peak?
 
-    python bench/inbound.py [--json] [--to-commit]
+    python bench/inbound.py [--json] [--rate 50] [--seconds 60]
 
-A shared 2-core machine drifts by a quarter within minutes, and the bots are measured one
-after the other: they are measured in three rounds, each round one run of each back to back
-(in alternating order), and the round with the median ratio between the two is reported: a
-slow spell that spans runs of different rounds then cannot make one bot look faster than it
-is against the other (latency from the first run of each).
+An open-loop load: the Bot API emulator (a process of its own) makes `rate` updates a second
+available for `seconds`, whatever the bot does, from 50 chats (2 coordinators, 48
+executors): the mixed steps of incidents going their whole way (forward a post, category,
+route, accept, «Ответить», the answer's text, submit, approve, publish), many incidents at
+once. The bot is the real one (aiogram's polling, SQLite with synchronous=FULL, the outbox
+and its sender at Telegram's pace), in a process of its own.
 
-Each update is a coordinator forwarding a post: the bot opens an incident, stores it and
-queues its card. By default an update counts as handled when the emulator receives the
-reply, with outbound pacing switched off (outbound.py measures it). With --to-commit it
-counts as handled when the bot confirms it to Telegram, which it does once the handling has
-committed (the card is then durably queued), and the sender keeps Telegram's pace meanwhile.
+Latency is from the moment an update is made available to the moment the bot confirms it
+to Telegram, which it does only once the update's handling, with every reply it queued, has
+committed: so it is at least the time to the first queued reply. `lost`: updates never
+confirmed. For information, `max_rate`: the same mix made available all at once, updates
+confirmed per second; `echo_max_rate`: a bare aiogram echo bot on a burst of messages,
+replies per second.
 """
 
 from __future__ import annotations
@@ -27,10 +26,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -38,149 +35,167 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 from harness import TOKEN, RemoteEmulator, emulator, wait_for, workflow_bot
 
-CHATS = 100
-THROUGHPUT_UPDATES = 1000
-LATENCY_SAMPLES = 300
-ROUNDS = 3
-USERS = [100 + n for n in range(CHATS)]
+from bot.app import App
+
+# A municipality's control centre: two coordinators, each organisation's executor.
+COORDINATORS = [100, 101]
+EXECUTORS = [200 + n for n in range(48)]  # one organisation each
+BURST = 1500
 
 
-async def measure(emu: RemoteEmulator, to_commit: bool, samples: int) -> tuple[float, list[float]]:
-    """Updates per second and each latency, up to the bot's reply or, with `to_commit`, up to
-    the moment the bot confirms the update to Telegram (its handling has committed)."""
-
-    async def done_at() -> float:
-        return float((await emu.stats())["confirmed_at" if to_commit else "last_sent_at"])
-
-    await asyncio.sleep(1)  # let the bot start polling
-    latencies = []
-    for n in range(samples):  # one at a time: handling, not queueing
-        user = USERS[n % CHATS]
-        before = (await emu.sent()).get(user, 0)
-        began = time.monotonic()
-        update_id = await emu.message(user, f"Пост номер {n}: во дворе яма")
-
-        async def answered(u: int = user, b: int = before, i: int = update_id) -> bool:
-            if to_commit:
-                return int((await emu.stats())["confirmed"]) >= i
-            return (await emu.sent()).get(u, 0) > b
-
-        await wait_for(answered, every=0.005)
-        latencies.append((await done_at() - began) * 1000)
-    expected = sum((await emu.sent()).values()) + THROUGHPUT_UPDATES
-    # All at once, made by the emulator: the bot's process does nothing but handle them.
-    began, last = await emu.burst(USERS, THROUGHPUT_UPDATES)
-
-    async def all_answered() -> bool:
-        if to_commit:
-            return int((await emu.stats())["confirmed"]) >= last
-        return sum((await emu.sent()).values()) >= expected
-
-    # Checked seldom, so as not to load the bot's process.
-    await wait_for(all_answered, every=0.05)
-    return THROUGHPUT_UPDATES / (await done_at() - began), latencies
+def directory_csv() -> str:
+    rows = ["организация;тематический блок;фио;должность;роль"]
+    rows += [
+        f"Организация {n:02d};ЖКХ;Исполнитель {n:02d};специалист;исполнитель"
+        for n in range(len(EXECUTORS))
+    ]
+    return "\n".join(rows) + "\n"
 
 
-@asynccontextmanager
-async def echo_bot(url: str) -> AsyncIterator[None]:
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
-    dispatcher = Dispatcher()
+async def set_up(app: App, emu: RemoteEmulator) -> dict[int, int]:
+    """The directory, each executor bound to a chat; returns organisation id by executor."""
+    result = await app.directory.import_csv(directory_csv())
+    codes = {p.full_name: p.invite_code for p in result.pending_invites}
+    for n, chat in enumerate(EXECUTORS):
+        code = codes[f"Исполнитель {n:02d}"]
+        assert code is not None
+        assert await app.directory.bind(code, chat) is not None
+    orgs = {o.name: o.id for o in await app.directory.organisations()}
+    await emu.open(COORDINATORS + EXECUTORS)
+    return {chat: orgs[f"Организация {n:02d}"] for n, chat in enumerate(EXECUTORS)}
 
-    @dispatcher.message()
-    async def repeat(message: Message) -> None:
-        await message.answer(message.text or "…")
 
-    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
-    try:
-        yield
-    finally:
+ANSWER = "Яму засыпали, двор убран."
+
+
+def mixed_steps(count: int, org_of: dict[int, int]) -> list[dict[str, Any]]:
+    """`count` updates: one incident in flight per executor, the flows' next steps taken in
+    turn, so that every kind of step is in the mix at any moment. Incidents and drafts are
+    numbered in the order their first update comes, as the bot numbers them (it handles
+    the updates one at a time, in order)."""
+
+    def flow(n: int) -> list[dict[str, Any]]:
+        coordinator, executor = COORDINATORS[n % len(COORDINATORS)], EXECUTORS[n]
+        return [
+            {"user": coordinator, "text": f"Пост {n}: во дворе яма, нужна помощь"},
+            {"user": coordinator, "data": "c1:{i}:ordinary"},
+            {"user": coordinator, "data": f"p1:o:{{i}}:0:0:{org_of[executor]}"},
+            {"user": executor, "data": "i1:acc:{i}"},
+            {"user": executor, "data": "i1:ans:{i}"},
+            {"user": executor, "text": ANSWER},
+            {"user": executor, "data": "d1:s:{d}:final"},
+            {"user": coordinator, "data": "d1:a:{d}:final"},
+            {"user": coordinator, "data": "d1:p:{d}:final"},
+        ]
+
+    flows: list[list[dict[str, Any]]] = [[] for _ in EXECUTORS]
+    incident, draft = [0] * len(EXECUTORS), [0] * len(EXECUTORS)
+    incidents = drafts = 0
+    steps: list[dict[str, Any]] = []
+    while len(steps) < count:
+        n = len(steps) % len(EXECUTORS)
+        flows[n] = flows[n] or flow(n)
+        step = flows[n].pop(0)
+        if step.get("text", "").startswith("Пост"):
+            incidents += 1
+            incident[n] = incidents
+        elif step.get("text") == ANSWER:
+            drafts += 1
+            draft[n] = drafts
+        else:
+            step = {**step, "data": step["data"].format(i=incident[n], d=draft[n])}
+        steps.append(step)
+    return steps
+
+
+async def workflow(rate: float, count: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        async with emulator() as emu, workflow_bot(emu.url, Path(folder), COORDINATORS) as app:
+            await emu.play(rate, mixed_steps(count, await set_up(app, emu)))
+
+            async def all_confirmed() -> bool:
+                return len((await emu.timings())["confirmed"]) >= count
+
+            await wait_for(all_confirmed, limit=count / max(rate, 1) + 120, every=0.5)
+            async with app.db.read() as conn:
+                rows = await conn.execute_fetchall(
+                    "SELECT COUNT(*) FROM incidents WHERE state = 'closed'"
+                )
+            return {"timings": await emu.timings(), "closed": next(iter(rows))[0]}
+
+
+async def echo(count: int) -> float:
+    async with emulator() as emu:
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.url)))
+        dispatcher = Dispatcher()
+
+        @dispatcher.message()
+        async def repeat(message: Message) -> None:
+            await message.answer(message.text or "…")
+
+        task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+        await asyncio.sleep(1)  # polling
+        began, _ = await emu.burst(COORDINATORS + EXECUTORS, count)
+
+        async def all_answered() -> bool:
+            return sum((await emu.sent()).values()) >= count
+
+        await wait_for(all_answered, every=0.05)
+        rate = count / (float((await emu.stats())["last_sent_at"]) - began)
         await dispatcher.stop_polling()
         await task
+        return rate
 
 
-async def run(kind: str, samples: int) -> tuple[float, list[float]]:
-    async with emulator() as emu:
-        if kind == "echo":  # its handling is the reply: nothing to commit
-            async with echo_bot(emu.url):
-                return await measure(emu, False, samples)
-        with tempfile.TemporaryDirectory() as folder:
-            if kind == "workflow-commit":  # the sender paced as in production
-                async with workflow_bot(emu.url, Path(folder), USERS):
-                    return await measure(emu, True, samples)
-            async with workflow_bot(
-                emu.url,
-                Path(folder),
-                USERS,
-                send_per_second=0,
-                send_private_interval=0,
-                send_group_interval=0,
-            ):
-                return await measure(emu, False, samples)
+def run_apart(*args: str) -> Any:
+    """Each run in a fresh process: no bot inherits another's imports and heap."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--only", *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1]
 
 
-def run_apart(kind: str, samples: int) -> tuple[float, list[float]]:
-    """Each run in a fresh process: no bot inherits another's imports and heap."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--only", kind, "--samples", str(samples)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    rate, latencies = json.loads(done.stdout)
-    return float(rate), [float(x) for x in latencies]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument(
-        "--to-commit",
-        action="store_true",
-        help="the workflow's updates count as handled once committed and confirmed to"
-        " Telegram, with its sender paced as in production (the echo bot's still at its reply)",
-    )
-    parser.add_argument(
-        "--only", choices=["workflow", "workflow-commit", "echo"], help=argparse.SUPPRESS
-    )
-    parser.add_argument("--samples", type=int, default=LATENCY_SAMPLES, help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--only", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only:
-        print(json.dumps(asyncio.run(run(args.only, args.samples))))
+        kind, *rest = args.only
+        if kind == "echo":
+            print(json.dumps(asyncio.run(echo(int(rest[0])))))
+        else:
+            print(json.dumps(asyncio.run(workflow(float(rest[0]), int(rest[1])))))
         return
-    flow = "workflow-commit" if args.to_commit else "workflow"
-    rates: dict[str, list[float]] = {flow: [], "echo": []}
-    latency: dict[str, list[float]] = {}
-    for n in range(ROUNDS):
-        for kind in (flow, "echo") if n % 2 == 0 else ("echo", flow):
-            rate, latencies = run_apart(kind, LATENCY_SAMPLES if n == 0 else 0)
-            rates[kind].append(rate)
-            latency.setdefault(kind, latencies)
-    rounds = sorted(zip(rates[flow], rates["echo"], strict=True), key=lambda r: r[0] / r[1])
-    flow_rate, echo_rate = rounds[len(rounds) // 2]
-    flow_latency, echo_latency = latency[flow], latency["echo"]
+    count = int(args.rate * args.seconds)
+    load = run_apart("workflow", str(args.rate), str(count))
+    pushed, confirmed = load["timings"]["pushed"], load["timings"]["confirmed"]
+    latencies = [(confirmed[k] - pushed[k]) * 1000 for k in pushed if k in confirmed]
+    burst = run_apart("workflow", "0", str(BURST))["timings"]
+    first = min(burst["pushed"].values())
+    max_rate = len(burst["confirmed"]) / (max(burst["confirmed"].values()) - first)
     result = {
-        "workflow_updates_per_s": round(flow_rate, 1),
-        "echo_updates_per_s": round(echo_rate, 1),
-        "p50_ms": round(percentile(flow_latency, 0.5), 2),
-        "p99_ms": round(percentile(flow_latency, 0.99), 2),
+        "rate": args.rate,
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "lost": len(pushed) - len(latencies),
+        "max_rate": round(max_rate, 1),
+        "echo_max_rate": round(run_apart("echo", str(BURST)), 1),
     }
     if args.json:
         print(json.dumps(result))
         return
-    ratios = ", ".join(f"{f / e:.2f}" for f, e in zip(rates[flow], rates["echo"], strict=True))
-    print(f"workflow / echo bot, by round: {ratios}")
-    for name, rate, times in (
-        ("workflow", flow_rate, flow_latency),
-        ("echo bot", echo_rate, echo_latency),
-    ):
-        print(
-            f"{name}: {rate:.0f} updates/s (the median round of {ROUNDS});"
-            f" latency p50 {percentile(times, 0.5):.1f} ms, p99 {percentile(times, 0.99):.1f} ms"
-        )
+    print(
+        f"{count} updates at {args.rate:g}/s (incidents closed: {load['closed']}):"
+        f" p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, lost {result['lost']}"
+    )
+    print(f"highest rate: {result['max_rate']}/s; an echo bot's: {result['echo_max_rate']}/s")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ async def run() -> dict[str, float | int]:
                 async with app.db.transaction():
                     for n in range(MESSAGES):
                         chat = CHATS[n % len(CHATS)]
-                        await app.notifier.send(chat, f"Уведомление {n} для {chat}")
+                        await app.queue.send(chat, f"Уведомление {n} для {chat}")
 
                 async def delivered() -> bool:
                     return sum((await emu.sent()).values()) >= MESSAGES

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_logging(settings.log_level, settings.bot_token.get_secret_value())
     if args.command == "directory":
-        from bot.cli import run_directory
+        from bot.directory_cli import run_directory
 
         return run_directory(settings, args.action, args.file)
     return asyncio.run(run_bot(settings))

@@ -1,51 +1,65 @@
-"""Builds the bot from settings. Nothing is created at import time."""
+"""Builds the bot from settings, and runs it with aiogram's own polling or webhook runner.
+Nothing is created at import time."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response, TelegramMethod
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.api import JsonSession
+from bot.cards import Cards
 from bot.commands import set_all_commands
 from bot.config import Settings
-from bot.domain.profile import load_profile
+from bot.delivery.pacing import RateLimits
+from bot.delivery.sender import Sender
+from bot.domain.outcomes import ChatUnreachable
 from bot.handlers import get_routers
-from bot.inbound import poll, webhook_app
 from bot.middlewares import ActorMiddleware, UpdateTransaction
-from bot.notifier import Notifier
+from bot.profiles import load_profile
 from bot.scheduler.reminders import ReminderScheduler
-from bot.sender import RateLimits, Sender
 from bot.services.directory import Directory
-from bot.services.timers import Timekeeper
-from bot.services.workflow import Workflow, utc_now
+from bot.services.drafts import Drafts
+from bot.services.incidents import Incidents
+from bot.services.message_queue import MessageQueue
+from bot.services.notifier import Notifier
+from bot.services.queries import Queries
+from bot.services.recipients import Recipients
+from bot.services.timekeeper import Timekeeper
 from bot.texts import Texts
+from storage import directory as directory_repo
 from storage import outbox
 from storage.db import Database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
+POLL_TIMEOUT = 25  # seconds a getUpdates call waits for news
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @functools.cache
 def response_models() -> tuple[type[Response[Any]], ...]:
-    """aiogram reads every answer through `Response[T]`, and pydantic keeps such models
-    only by weak reference: after a garbage collection the next call builds the model class
-    again (about 3 ms). Held for the process's life, they are built once."""
+    """aiogram reads every answer through `Response[T]`, a generic pydantic model that
+    pydantic keeps only by a weak reference: after a garbage collection the next answer
+    builds the class again (milliseconds each time). Held here, each is built once."""
     return tuple(
         Response[method.__returning__]  # type: ignore[name-defined]
         for method in vars(methods).values()
@@ -55,13 +69,11 @@ def response_models() -> tuple[type[Response[Any]], ...]:
     )
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
     response_models()
-    session = (
-        JsonSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
-        if settings.bot_api_url
-        else JsonSession()
-    )
+    if session is None:
+        api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
+        session = AiohttpSession(api=api) if api else AiohttpSession()
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -76,91 +88,100 @@ class App:
     bot: Bot
     dispatcher: Dispatcher
     texts: Texts
-    workflow: Workflow
+    queries: Queries
+    incidents: Incidents
+    drafts: Drafts
     directory: Directory
     notifier: Notifier
+    queue: MessageQueue
     reminders: ReminderScheduler
     sender: Sender
-    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+    updates: UpdateTransaction
+    scheduled: bool = True
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _polling: bool = False
 
-    async def _startup(self) -> None:
+    async def startup(self) -> None:
+        """What runs before the first update: also called by aiogram's runners."""
         async with self.db.transaction() as conn:
             # Telegram redelivers for a day at most; a month of sent messages is plenty.
-            await outbox.prune(conn, self.workflow.clock() - timedelta(days=30))
+            await outbox.prune(conn, self.queue.clock() - timedelta(days=30))
         people = [
             (p.telegram_id, p.role) for p in await self.directory.bound_people() if p.telegram_id
         ]
         await set_all_commands(self.bot, self.texts, self.settings.coordinator_ids, people)
-        await self.dispatcher.emit_startup(bot=self.bot, **self.dispatcher.workflow_data)
-        # What exists now (modules, models, the app) lives as long as the process: keep it
-        # out of the collector's full passes, each of which would stall the loop ~0.1 s.
-        gc.freeze()
+        await self.sender.start()
+        if self.scheduled:
+            await self.reminders.start()
 
-    def _stop_on_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self.stop_event.set)
-
-    def stop(self) -> None:
-        """Ask a running bot to stop: finish the updates in hand, flush, and return."""
-        self.stop_event.set()
+    async def shutdown(self) -> None:
+        """After the last update: answers on their way land, the outbox is flushed."""
+        await self.updates.drain()
+        await self.reminders.shutdown()
+        await self.sender.stop()
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
-        if handle_signals:
-            self._stop_on_signals()
-        await self._startup()
+        """aiogram's polling, one update at a time: it asks for the next batch (which
+        confirms the last) only once each update's transaction has committed."""
         # A webhook left from an earlier run would make getUpdates fail with 409.
         await self.bot.delete_webhook(drop_pending_updates=False)
         log.info("event=start mode=polling")
+        self._polling = True
         try:
-            await poll(
-                self.dispatcher,
+            await self.dispatcher.start_polling(
                 self.bot,
-                self.stop_event,
-                allowed_updates=self.dispatcher.resolve_used_update_types(),
+                handle_as_tasks=False,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+                polling_timeout=POLL_TIMEOUT,
             )
         finally:
-            await self.dispatcher.emit_shutdown(bot=self.bot, **self.dispatcher.workflow_data)
+            self._polling = False
             log.info("event=stop mode=polling")
 
     async def run_webhook(self, *, handle_signals: bool = True) -> None:
-        """Serve Telegram's webhook calls until stopped (SIGTERM)."""
+        """aiogram's webhook handler: Telegram gets its answer once the update's transaction
+        has committed; a request without the right secret token gets 401."""
         settings = self.settings
         assert settings.webhook_url is not None
         assert settings.webhook_secret is not None
+        secret = settings.webhook_secret.get_secret_value()
         if handle_signals:
-            self._stop_on_signals()
-        await self._startup()
-        path = urlsplit(settings.webhook_url).path or "/"
-        runner = web.AppRunner(
-            webhook_app(
-                self.dispatcher, self.bot, settings.webhook_secret.get_secret_value(), path
-            )
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, self._stop.set)
+        app = web.Application()
+        setup_application(app, self.dispatcher, bot=self.bot)  # startup and shutdown
+        handler = SimpleRequestHandler(
+            self.dispatcher, self.bot, handle_in_background=False, secret_token=secret
         )
+        handler.register(app, path=urlsplit(settings.webhook_url).path or "/")
+        runner = web.AppRunner(app)
         await runner.setup()
-        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-        await site.start()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await self.bot.set_webhook(
             settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
+            secret_token=secret,
             allowed_updates=self.dispatcher.resolve_used_update_types(),
         )
         log.info(
             "event=start mode=webhook listen=%s:%s", settings.webhook_host, settings.webhook_port
         )
         try:
-            await self.stop_event.wait()
+            await self._stop.wait()
         finally:
             await runner.cleanup()  # stops taking requests, lets those in hand finish
-            await self.dispatcher.emit_shutdown(bot=self.bot, **self.dispatcher.workflow_data)
             log.info("event=stop mode=webhook")
 
+    async def stop(self) -> None:
+        """Ask a running bot to stop (as SIGTERM does)."""
+        if self._polling:
+            await self.dispatcher.stop_polling()
+        self._stop.set()
+
     async def close(self) -> None:
-        await self.reminders.shutdown()
-        await self.sender.stop()
         await self.bot.session.close()
         await self.db.close()
-        gc.unfreeze()  # the app's objects may be collected again
 
 
 async def create_app(
@@ -168,38 +189,80 @@ async def create_app(
     clock: Callable[[], datetime] = utc_now,
     *,
     schedule: bool = True,
+    session: AiohttpSession | None = None,
 ) -> App:
     """Build everything from settings. ProfileError if the regulation profile is unusable.
-    With schedule=False reminders only go out when `app.reminders.tick()` is called."""
+    With schedule=False reminders only go out when `app.reminders.tick()` is called;
+    `session` replaces the Bot API session made from the settings."""
     profile = load_profile(settings.regulation_profile, settings.tz)
     db = await Database.open(settings.database_path)
     texts = Texts(settings.tz)
-    bot = create_bot(settings)
-    workflow = Workflow(db, settings.coordinator_ids, Timekeeper(profile), clock)
-    directory = Directory(db, clock)
-    notifier = Notifier(db, workflow, texts, sorted(settings.coordinator_ids))
+    bot = create_bot(settings, session)
+    queue = MessageQueue(db, clock)
+    directory = Directory(db, clock, settings.coordinator_ids)
+    cards = Cards(texts, profile.calendar)
+    recipients = Recipients(db, settings.coordinator_ids)
+    notifier = Notifier(db, queue, recipients, cards, texts, clock)
+    timekeeper = Timekeeper(db, profile)
+    incidents = Incidents(db, timekeeper, notifier, clock)
+    drafts = Drafts(db, timekeeper, notifier, clock)
+    queries = Queries(db)
+
+    async def unreachable(chat_id: int, reason: str) -> None:
+        async with db.read() as conn:
+            person = await directory_repo.person_by_telegram(conn, chat_id)
+            group = await directory_repo.organisation_by_chat(conn, chat_id)
+        await notifier.tell_unreachable(
+            ChatUnreachable(
+                chat_id,
+                blocked="blocked" in reason,
+                person=person.full_name if person else None,
+                organisation=person.organisation if person else None,
+                group=group.name if group else None,
+            )
+        )
+
     limits = RateLimits(
         settings.send_per_second, settings.send_private_interval, settings.send_group_interval
     )
-    sender = Sender(bot, db, limits, clock, notifier.report_unreachable)
-    notifier.wake = sender.wake
-    reminders = ReminderScheduler(workflow, notifier.deliver_notice)
+    sender = Sender(bot, db, limits, clock, unreachable, backoff=settings.send_backoff)
+    queue.wake = sender.wake
+    reminders = ReminderScheduler(incidents, queries, clock)
+    # One chat's updates one at a time, even when a webhook delivers them at once.
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
+        events_isolation=SimpleEventIsolation(),
         settings=settings,
         texts=texts,
-        workflow=workflow,
+        cards=cards,
+        queries=queries,
+        incidents=incidents,
+        drafts=drafts,
         directory=directory,
         notifier=notifier,
+        queue=queue,
     )
-    dispatcher.update.outer_middleware(UpdateTransaction(db, clock))
-    dispatcher.update.outer_middleware(ActorMiddleware(workflow))
+    updates = UpdateTransaction(db, queue, texts, clock)
+    dispatcher.update.outer_middleware(updates)
+    dispatcher.update.outer_middleware(ActorMiddleware(directory))
     dispatcher.include_routers(*get_routers())
-    dispatcher.startup.register(sender.start)
-    dispatcher.shutdown.register(sender.stop)
-    if schedule:
-        dispatcher.startup.register(reminders.start)
-        dispatcher.shutdown.register(reminders.shutdown)
-    return App(
-        settings, db, bot, dispatcher, texts, workflow, directory, notifier, reminders, sender
+    app = App(
+        settings,
+        db,
+        bot,
+        dispatcher,
+        texts,
+        queries,
+        incidents,
+        drafts,
+        directory,
+        notifier,
+        queue,
+        reminders,
+        sender,
+        updates,
+        scheduled=schedule,
     )
+    dispatcher.startup.register(app.startup)
+    dispatcher.shutdown.register(app.shutdown)
+    return app

@@ -10,10 +10,17 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 from bot.domain.model import Role
-from bot.services.directory import ROLE_COMMANDS
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
+
+ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
+    None: ("start", "help"),
+    Role.EXECUTOR: ("my", "incident", "help", "cancel"),
+    Role.COORDINATOR: ("open", "incident", "status", "help", "cancel"),
+    Role.SUPERVISOR: ("incident", "help"),
+    Role.HEAD: ("incident", "help"),
+}
 
 
 def commands_for(texts: Texts, role: Role | None) -> list[BotCommand]:
@@ -23,26 +30,22 @@ def commands_for(texts: Texts, role: Role | None) -> list[BotCommand]:
     ]
 
 
-async def set_person_commands(bot: Bot, texts: Texts, chat_id: int, role: Role | None) -> None:
-    try:
-        await bot.set_my_commands(
-            commands_for(texts, role), scope=BotCommandScopeChat(chat_id=chat_id)
-        )
-    except TelegramAPIError as exc:
-        log.warning("could not set commands for chat=%s: %s", chat_id, exc)
-
-
 async def set_all_commands(
     bot: Bot,
     texts: Texts,
     coordinator_ids: Iterable[int],
     people: Iterable[tuple[int, Role]],
 ) -> None:
-    """At start-up: the default menu for strangers, a role menu for each known account."""
+    """At start-up: the default menu for strangers, a role menu for each known account. A
+    menu that Telegram refuses (a chat gone) is only worth a log line."""
     await bot.set_my_commands(commands_for(texts, None), scope=BotCommandScopeDefault())
     coordinators = set(coordinator_ids)
-    for telegram_id, role in people:
-        if telegram_id not in coordinators:
-            await set_person_commands(bot, texts, telegram_id, role)
-    for telegram_id in coordinators:
-        await set_person_commands(bot, texts, telegram_id, Role.COORDINATOR)
+    menus = [(chat, role) for chat, role in people if chat not in coordinators]
+    menus += [(chat, Role.COORDINATOR) for chat in sorted(coordinators)]
+    for chat, role in menus:
+        try:
+            await bot.set_my_commands(
+                commands_for(texts, role), scope=BotCommandScopeChat(chat_id=chat)
+            )
+        except TelegramAPIError as exc:
+            log.warning("event=commands_failed chat=%s error=%r", chat, exc)

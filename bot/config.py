@@ -27,6 +27,7 @@ SETTING_HINTS = {
     "SEND_PER_SECOND": "число сообщений в секунду (0 или больше)",
     "SEND_PRIVATE_INTERVAL": "секунд между сообщениями в один личный чат",
     "SEND_GROUP_INTERVAL": "секунд между сообщениями в одну группу",
+    "SEND_BACKOFF": "секунд до первого повтора отправки (больше нуля)",
 }
 
 
@@ -44,6 +45,7 @@ class Settings(BaseSettings):
     send_per_second: float = Field(default=30.0, ge=0)
     send_private_interval: float = Field(default=1.0, ge=0)
     send_group_interval: float = Field(default=3.0, ge=0)
+    send_backoff: float = Field(default=0.5, gt=0)  # first retry after a 5xx or a lost line
     # Webhook mode: set WEBHOOK_URL (the public https address Telegram calls) and a secret.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.domain.model import Category
-from bot.domain.profile import Profile, ProfileError, Stage, load_profile
+from bot.domain.profile import Profile, ProfileError, Stage
+from bot.profiles import load_profile
 from bot.texts import Texts
 
 DEFAULT_PROFILE = "krasnoufimsk"

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MESSAGE_LIMIT = 4096
@@ -45,6 +51,9 @@ class Texts:
             lstrip_blocks=True,
             keep_trailing_newline=False,
             auto_reload=False,  # templates ship with the code: no stat() on every render
+            # Compiled templates kept in the system's temporary folder (keyed by their
+            # source): a start after the first does not compile them again.
+            bytecode_cache=FileSystemBytecodeCache(),
         )
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration
@@ -66,6 +75,11 @@ class Texts:
     def alert(self, key: str, **context: Any) -> str:
         """A plain-text line for callback answers, a macro of templates/alerts.txt.j2."""
         return str(getattr(self._alerts, key)(**context)).strip()
+
+    @staticmethod
+    def plain(text: str) -> str:
+        """Plain text (an alert) made safe to send as HTML."""
+        return html.escape(text, quote=False)
 
     def word(self, group: str, key: str) -> str:
         return str(getattr(self.words, group)[key])

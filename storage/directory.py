@@ -9,10 +9,10 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.directory_file import DirectoryRow
 from bot.domain.model import Role
-from bot.services.directory_csv import DirectoryRow
-from storage.db import fetch_all, fetch_one
-from storage.records import Organisation, Person, to_db_time
+from bot.domain.records import Organisation, Person
+from storage.db import fetch_all, fetch_one, to_db_time
 
 _PERSON_SQL = """
 SELECT p.*, COALESCE(o.name, '') AS organisation
@@ -105,6 +105,18 @@ async def organisation(conn: aiosqlite.Connection, organisation_id: int) -> Orga
     return _org(row) if row else None
 
 
+async def organisation_names(
+    conn: aiosqlite.Connection, organisation_ids: set[int]
+) -> dict[int, str]:
+    if not organisation_ids:
+        return {}
+    marks = ",".join("?" * len(organisation_ids))
+    rows = await fetch_all(
+        conn, f"SELECT id, name FROM organisations WHERE id IN ({marks})", list(organisation_ids)
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 async def organisation_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Organisation | None:
     row = await fetch_one(conn, _ORG_SQL + " WHERE o.chat_id = ? AND o.active = 1", (chat_id,))
     return _org(row) if row else None
@@ -168,28 +180,30 @@ async def supervisors_of(conn: aiosqlite.Connection, organisation_id: int) -> li
 
 async def export_rows(conn: aiosqlite.Connection) -> list[DirectoryRow]:
     people = await active_people(conn)
-    rows = []
-    for person in people:
-        names = await fetch_all(
-            conn,
-            "SELECT o.name FROM supervision s JOIN organisations o ON o.id = s.organisation_id"
-            " WHERE s.person_id = ? ORDER BY o.name",
-            (person.id,),
+    blocks = {o.id: o.block for o in await _organisations(conn)}
+    supervised: dict[int, list[str]] = {}
+    for r in await fetch_all(
+        conn,
+        "SELECT s.person_id, o.name FROM supervision s"
+        " JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name",
+    ):
+        supervised.setdefault(r[0], []).append(r[1])
+    return [
+        DirectoryRow(
+            line=0,
+            organisation=person.organisation,
+            block=blocks.get(person.organisation_id or 0, ""),
+            full_name=person.full_name,
+            position=person.position,
+            role=person.role,
+            supervises=tuple(supervised.get(person.id, ())),
         )
-        supervises = tuple(r[0] for r in names)
-        org = await organisation(conn, person.organisation_id) if person.organisation_id else None
-        rows.append(
-            DirectoryRow(
-                line=0,
-                organisation=person.organisation,
-                block=org.block if org else "",
-                full_name=person.full_name,
-                position=person.position,
-                role=person.role,
-                supervises=supervises,
-            )
-        )
-    return rows
+        for person in people
+    ]
+
+
+async def _organisations(conn: aiosqlite.Connection) -> list[Organisation]:
+    return [_org(r) for r in await fetch_all(conn, _ORG_SQL + " WHERE o.active = 1")]
 
 
 async def sync_directory(

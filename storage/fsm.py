@@ -1,8 +1,10 @@
-"""aiogram FSM storage in the bot's SQLite file: a half-typed reason survives a restart."""
+"""aiogram FSM storage in the bot's SQLite file: a half-typed reason survives a restart.
+
+Read per update by its key (the primary key); written in the update's transaction, so a
+handler that fails leaves the state as it was."""
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -17,33 +19,22 @@ class SQLiteStorage(BaseStorage):
     def __init__(self, db: Database) -> None:
         self.db = db
         self.keys = DefaultKeyBuilder(with_destiny=True)
-        # Committed states, as read or written: aiogram asks for the state of every update.
-        # Only this process writes them, and a key's updates (one chat's) one at a time.
-        self._states: dict[str, str | None] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        built = self.keys.build(key)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO fsm(key, state) VALUES (?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET state = excluded.state",
-                (built, value),
+                (self.keys.build(key), value),
             )
-        # Remembered once committed: a handler that fails leaves the state as it was.
-        self.db.after_commit(functools.partial(self._states.__setitem__, built, value))
 
     async def get_state(self, key: StorageKey) -> str | None:
-        built = self.keys.build(key)
-        in_transaction = self.db.in_transaction()  # may have changed it, uncommitted
-        if not in_transaction and built in self._states:
-            return self._states[built]
-        async with self.db.glance() as conn:
-            row = await fetch_one(conn, "SELECT state FROM fsm WHERE key = ?", (built,))
-        state = row[0] if row else None
-        if not in_transaction:
-            self._states[built] = state
-        return state
+        async with self.db.read() as conn:
+            row = await fetch_one(
+                conn, "SELECT state FROM fsm WHERE key = ?", (self.keys.build(key),)
+            )
+        return row[0] if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self.db.transaction() as conn:
@@ -54,7 +45,7 @@ class SQLiteStorage(BaseStorage):
             )
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.glance() as conn:
+        async with self.db.read() as conn:
             row = await fetch_one(
                 conn, "SELECT data FROM fsm WHERE key = ?", (self.keys.build(key),)
             )

@@ -1,9 +1,7 @@
-"""Incident tables: incidents, assignments, drafts, attachments, events, card messages."""
+"""Incident tables: incidents, the organisations' assignments, and the events of each."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,23 +9,19 @@ import aiosqlite
 
 from bot.domain.model import (
     OPEN_STATES,
-    AnswerKind,
-    AttachmentKind,
+    AssignmentStatus,
     Category,
-    DraftState,
     State,
 )
-from storage.db import defer, fetch_all, fetch_one, flush
-from storage.records import (
+from bot.domain.records import (
     Assignment,
-    Attachment,
-    CardMessage,
-    Draft,
     Event,
     Incident,
-    from_db_time,
-    to_db_time,
+    IncidentView,
+    OpenItem,
 )
+from storage import drafts, timers
+from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
 
 
 def _incident(r: Any) -> Incident:
@@ -93,6 +87,21 @@ async def get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident
     return _incident(row) if row else None
 
 
+async def view(conn: aiosqlite.Connection, incident_id: int) -> IncidentView | None:
+    """Everything a card shows about one incident."""
+    incident = await get_incident(conn, incident_id)
+    if incident is None:
+        return None
+    return IncidentView(
+        incident,
+        await assignments(conn, incident_id),
+        await drafts.latest(conn, incident_id),
+        await drafts.attachments(conn, incident_id, None),
+        await events(conn, incident_id),
+        await timers.running(conn, incident_id),
+    )
+
+
 async def incident_with_active(
     conn: aiosqlite.Connection, incident_id: int
 ) -> tuple[Incident, list[int]] | None:
@@ -119,20 +128,34 @@ async def update_incident(conn: aiosqlite.Connection, incident_id: int, **fields
     )
 
 
-async def open_incidents(
+async def open_list(
     conn: aiosqlite.Connection, organisation_id: int | None = None
-) -> list[Incident]:
+) -> list[OpenItem]:
+    """Open incidents with the organisations working on them, in one query."""
     states = [s.value for s in OPEN_STATES]
-    sql = f"SELECT * FROM incidents WHERE state IN ({','.join('?' * len(states))})"
+    sql = (
+        "SELECT i.id, i.state, i.answer_due_at, (SELECT group_concat(name, char(10)) FROM"
+        " (SELECT o.name FROM assignments a JOIN organisations o ON o.id = a.organisation_id"
+        " WHERE a.incident_id = i.id AND a.status = 'active' ORDER BY a.id)) AS organisations"
+        f" FROM incidents i WHERE i.state IN ({','.join('?' * len(states))})"
+    )
     args: list[Any] = list(states)
     if organisation_id is not None:
         sql += (
-            " AND id IN (SELECT incident_id FROM assignments"
+            " AND i.id IN (SELECT incident_id FROM assignments"
             " WHERE organisation_id = ? AND status = 'active')"
         )
         args.append(organisation_id)
-    rows = await fetch_all(conn, sql + " ORDER BY id", args)
-    return [_incident(r) for r in rows]
+    rows = await fetch_all(conn, sql + " ORDER BY i.id", args)
+    return [
+        OpenItem(
+            id=r["id"],
+            state=State(r["state"]),
+            answer_due_at=from_db_time(r["answer_due_at"]),
+            organisations=r["organisations"].split("\n") if r["organisations"] else [],
+        )
+        for r in rows
+    ]
 
 
 _ASSIGNMENT_SQL = """
@@ -148,7 +171,7 @@ def _assignment(r: Any) -> Assignment:
         incident_id=r["incident_id"],
         organisation_id=r["organisation_id"],
         organisation=r["organisation"],
-        status=r["status"],
+        status=AssignmentStatus(r["status"]),
         assigned_at=from_db_time(r["assigned_at"]),  # type: ignore[arg-type]
         accepted_at=from_db_time(r["accepted_at"]),
         accepted_by_name=r["accepted_by_name"],
@@ -215,141 +238,6 @@ async def finish_assignments(conn: aiosqlite.Connection, incident_id: int) -> No
     )
 
 
-_DRAFT_SQL = """
-SELECT d.*, p.full_name AS author_name, o.name AS organisation
-FROM drafts d JOIN assignments a ON a.id = d.assignment_id
-JOIN organisations o ON o.id = a.organisation_id
-LEFT JOIN people p ON p.id = d.author_id
-"""
-
-
-def _draft(r: Any) -> Draft:
-    return Draft(
-        id=r["id"],
-        incident_id=r["incident_id"],
-        assignment_id=r["assignment_id"],
-        version=r["version"],
-        kind=AnswerKind(r["kind"]),
-        text=r["text"],
-        state=DraftState(r["state"]),
-        author_name=r["author_name"],
-        organisation=r["organisation"],
-        created_at=from_db_time(r["created_at"]),  # type: ignore[arg-type]
-        return_reason=r["return_reason"],
-    )
-
-
-async def get_draft(conn: aiosqlite.Connection, draft_id: int) -> Draft | None:
-    row = await fetch_one(conn, _DRAFT_SQL + " WHERE d.id = ?", (draft_id,))
-    return _draft(row) if row else None
-
-
-async def latest_draft(conn: aiosqlite.Connection, incident_id: int) -> Draft | None:
-    row = await fetch_one(
-        conn,
-        _DRAFT_SQL + " WHERE d.incident_id = ? ORDER BY d.version DESC LIMIT 1",
-        (incident_id,),
-    )
-    return _draft(row) if row else None
-
-
-async def create_draft(
-    conn: aiosqlite.Connection,
-    incident_id: int,
-    assignment_id: int,
-    author_id: int,
-    now: datetime,
-    *,
-    copy_from: Draft | None = None,
-) -> int:
-    row = await fetch_one(
-        conn,
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE incident_id = ?",
-        (incident_id,),
-    )
-    version = row[0]  # type: ignore[index]
-    row = await fetch_one(
-        conn,
-        "INSERT INTO drafts(incident_id, assignment_id, version, kind, text, state, author_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, 'editing', ?, ?) RETURNING id",
-        (
-            incident_id,
-            assignment_id,
-            version,
-            copy_from.kind.value if copy_from else AnswerKind.FINAL.value,
-            copy_from.text if copy_from else "",
-            author_id,
-            to_db_time(now),
-        ),
-    )
-    draft_id = int(row[0])  # type: ignore[index]
-    if copy_from:
-        # Evidence of the returned version stays with the new one.
-        await conn.execute(
-            "INSERT INTO attachments(incident_id, draft_id, kind, file_id, file_unique_id,"
-            " media_group_id, created_at) SELECT incident_id, ?, kind, file_id, file_unique_id,"
-            " media_group_id, created_at FROM attachments WHERE draft_id = ? ORDER BY id",
-            (draft_id, copy_from.id),
-        )
-    return draft_id
-
-
-async def update_draft(conn: aiosqlite.Connection, draft_id: int, **fields: Any) -> None:
-    values = {
-        k: to_db_time(v) if isinstance(v, datetime) else getattr(v, "value", v)
-        for k, v in fields.items()
-    }
-    sets = ", ".join(f"{name} = ?" for name in values)
-    await conn.execute(f"UPDATE drafts SET {sets} WHERE id = ?", (*values.values(), draft_id))
-
-
-async def add_attachment(
-    conn: aiosqlite.Connection,
-    incident_id: int,
-    draft_id: int | None,
-    kind: AttachmentKind,
-    file_id: str,
-    file_unique_id: str,
-    media_group_id: str | None,
-    now: datetime,
-) -> Attachment:
-    row = await fetch_one(
-        conn,
-        "INSERT INTO attachments(incident_id, draft_id, kind, file_id, file_unique_id,"
-        " media_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (
-            incident_id,
-            draft_id,
-            kind.value,
-            file_id,
-            file_unique_id,
-            media_group_id,
-            to_db_time(now),
-        ),
-    )
-    assert row is not None
-    return Attachment(int(row[0]), kind, file_id, media_group_id)
-
-
-async def attachments(
-    conn: aiosqlite.Connection, incident_id: int, draft_id: int | None
-) -> list[Attachment]:
-    if draft_id is None:
-        rows = await fetch_all(
-            conn,
-            "SELECT * FROM attachments WHERE incident_id = ? AND draft_id IS NULL ORDER BY id",
-            (incident_id,),
-        )
-    else:
-        rows = await fetch_all(
-            conn, "SELECT * FROM attachments WHERE draft_id = ? ORDER BY id", (draft_id,)
-        )
-    return [
-        Attachment(r["id"], AttachmentKind(r["kind"]), r["file_id"], r["media_group_id"])
-        for r in rows
-    ]
-
-
 async def add_event(
     conn: aiosqlite.Connection,
     incident_id: int,
@@ -363,9 +251,7 @@ async def add_event(
     draft_id: int | None = None,
     comment: str | None = None,
 ) -> None:
-    """Recorded when the transaction commits (see storage.db.defer)."""
-    await defer(
-        conn,
+    await conn.execute(
         "INSERT INTO events(incident_id, at, actor_telegram_id, actor_name, action, state_after,"
         " organisation_id, draft_id, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -383,7 +269,6 @@ async def add_event(
 
 
 async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
-    await flush(conn)  # this transaction's own events too
     rows = await fetch_all(
         conn,
         "SELECT e.*, o.name AS organisation FROM events e"
@@ -402,75 +287,3 @@ async def events(conn: aiosqlite.Connection, incident_id: int) -> list[Event]:
         )
         for r in rows
     ]
-
-
-async def add_card(conn: aiosqlite.Connection, card: CardMessage) -> int:
-    row = await fetch_one(
-        conn,
-        "INSERT INTO card_messages(chat_id, message_id, incident_id, audience, organisation_id,"
-        " draft_id, shown) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (
-            card.chat_id,
-            card.message_id,
-            card.incident_id,
-            card.audience,
-            card.organisation_id,
-            card.draft_id,
-            card.shown,
-        ),
-    )
-    return int(row[0])  # type: ignore[index]
-
-
-async def bind_cards(conn: aiosqlite.Connection, sent: Sequence[tuple[int, int]]) -> None:
-    """Note the Telegram message id of each (card, message) just delivered."""
-    if not sent:
-        return
-    # One statement for the batch (see outbox.mark_sent): pairs [card id, message id].
-    await conn.execute(
-        "UPDATE card_messages SET message_id = json_extract(s.value, '$[1]')"
-        " FROM json_each(?) AS s WHERE card_messages.id = json_extract(s.value, '$[0]')",
-        (json.dumps([list(pair) for pair in sent]),),
-    )
-
-
-async def set_card_shown(conn: aiosqlite.Connection, card_id: int, shown: str) -> None:
-    await conn.execute("UPDATE card_messages SET shown = ? WHERE id = ?", (shown, card_id))
-
-
-async def cards(conn: aiosqlite.Connection, incident_id: int) -> list[CardMessage]:
-    rows = await fetch_all(
-        conn, "SELECT * FROM card_messages WHERE incident_id = ? ORDER BY id", (incident_id,)
-    )
-    return [_card(r) for r in rows]
-
-
-async def card_at(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> CardMessage | None:
-    r = await fetch_one(
-        conn,
-        "SELECT * FROM card_messages WHERE chat_id = ? AND message_id = ?",
-        (chat_id, message_id),
-    )
-    return _card(r) if r else None
-
-
-async def card_message_id(conn: aiosqlite.Connection, card_id: int) -> int | None:
-    r = await fetch_one(conn, "SELECT message_id FROM card_messages WHERE id = ?", (card_id,))
-    return int(r[0]) if r and r[0] is not None else None
-
-
-async def forget_card(conn: aiosqlite.Connection, card_id: int) -> None:
-    await conn.execute("DELETE FROM card_messages WHERE id = ?", (card_id,))
-
-
-def _card(r: Any) -> CardMessage:
-    return CardMessage(
-        chat_id=r["chat_id"],
-        incident_id=r["incident_id"],
-        audience=r["audience"],
-        organisation_id=r["organisation_id"],
-        draft_id=r["draft_id"],
-        shown=r["shown"],
-        id=r["id"],
-        message_id=r["message_id"],
-    )

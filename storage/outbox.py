@@ -1,4 +1,5 @@
-"""The outbox table: messages waiting to be sent, in order per chat."""
+"""The outbox table: messages waiting to be sent, in order per chat, and the chats that cannot
+be reached."""
 
 from __future__ import annotations
 
@@ -10,25 +11,24 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import defer, fetch_all, fetch_one, flush
-from storage.records import from_db_time, to_db_time
+from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
+
+EDITS = frozenset({"edit", "markup"})
 
 
 @dataclass(frozen=True)
 class OutboxRow:
     id: int
     chat_id: int
-    method: str
+    method: str  # message, edit, markup, media, album, commands
     payload_json: str
     card_id: int | None
     incident_id: int | None
     attempts: int
     not_before: datetime | None
-    created_at: datetime
 
     @property
     def payload(self) -> dict[str, Any]:
-        # Decoded when sent, not on every look at the queue's heads.
         return dict(json.loads(self.payload_json))
 
 
@@ -42,7 +42,6 @@ def _row(r: Any) -> OutboxRow:
         incident_id=r["incident_id"],
         attempts=r["attempts"],
         not_before=from_db_time(r["not_before"]),
-        created_at=from_db_time(r["created_at"]),  # type: ignore[arg-type]
     )
 
 
@@ -56,31 +55,25 @@ async def enqueue(
     card_id: int | None = None,
     incident_id: int | None = None,
 ) -> None:
-    """Queue a message; a new row is written when the transaction commits (see
-    storage.db.defer)."""
-    if method in ("edit", "markup") and card_id is not None:
+    if method in EDITS and card_id is not None:
         # One pending edit per card is enough: the newest content replaces the older one
-        # (a new text-less edit keeps a pending text change).
-        await flush(conn)
-        pending = await fetch_one(
-            conn,
-            "SELECT id, method, payload FROM outbox WHERE card_id = ? AND state = 'pending'"
-            " AND method IN ('edit', 'markup')",
-            (card_id,),
-        )
-        if pending:
-            merged = {
-                **json.loads(pending["payload"]),
-                **{k: v for k, v in payload.items() if k != "text" or v is not None},
-            }
-            kind = "edit" if merged.get("text") is not None else "markup"
-            await conn.execute(
-                "UPDATE outbox SET method = ?, payload = ? WHERE id = ?",
-                (kind, json.dumps(merged, ensure_ascii=False), pending["id"]),
+        # (a text-less edit keeps a pending text change). Should the older one be on its way
+        # to Telegram meanwhile, the sender sees the change and sends the row again.
+        pending = "card_id = ? AND state = 'pending' AND method IN ('edit', 'markup')"
+        if payload.get("text") is not None:
+            cursor = await conn.execute(
+                f"UPDATE outbox SET method = 'edit', payload = ? WHERE {pending}",
+                (json.dumps(payload, ensure_ascii=False), card_id),
             )
+        else:
+            cursor = await conn.execute(
+                f"UPDATE outbox SET payload = json_set(payload, '$.markup', json(?))"
+                f" WHERE {pending}",
+                (json.dumps(payload.get("markup"), ensure_ascii=False), card_id),
+            )
+        if cursor.rowcount:
             return
-    await defer(
-        conn,
+    await conn.execute(
         "INSERT INTO outbox(chat_id, method, payload, card_id, incident_id, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -94,29 +87,62 @@ async def enqueue(
     )
 
 
-async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) -> list[OutboxRow]:
+@dataclass(frozen=True)
+class Head:
+    """A chat's oldest pending row, as far as deciding whether it may go now needs."""
+
+    id: int
+    chat_id: int
+    not_before: datetime | None
+
+
+async def heads(conn: aiosqlite.Connection, skip_chats: Collection[int] = ()) -> list[Head]:
     """The oldest pending row of each chat (only it may go next: order per chat), leaving
-    out the chats in `skip_chats` (those with a message in flight)."""
-    skip = ",".join("?" * len(skip_chats))
-    await flush(conn)
+    out the chats in `skip_chats` (those with a message in flight).
+
+    The chats are found one index lookup after another (each the next chat with something
+    pending), not by reading every pending row: a backlog of thousands costs no more than
+    a few."""
     rows = await fetch_all(
         conn,
-        "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox"
-        f" WHERE state = 'pending' AND chat_id NOT IN ({skip}) GROUP BY chat_id) h"
-        " ON h.id = o.id ORDER BY o.id",
-        list(skip_chats),
+        "WITH RECURSIVE chats(chat_id) AS ("
+        " SELECT MIN(chat_id) FROM outbox WHERE state = 'pending'"
+        " UNION ALL SELECT (SELECT MIN(chat_id) FROM outbox"
+        " WHERE state = 'pending' AND chat_id > chats.chat_id)"
+        " FROM chats WHERE chats.chat_id IS NOT NULL)"
+        " SELECT o.id, o.chat_id, o.not_before FROM chats"
+        " JOIN outbox o ON o.id = (SELECT MIN(id) FROM outbox"
+        " WHERE state = 'pending' AND chat_id = chats.chat_id) ORDER BY o.id",
     )
-    return [_row(r) for r in rows]
+    skip = set(skip_chats)
+    return [
+        Head(r["id"], r["chat_id"], from_db_time(r["not_before"]))
+        for r in rows
+        if r["chat_id"] not in skip
+    ]
 
 
-async def mark_sent(conn: aiosqlite.Connection, row_ids: Iterable[int], now: datetime) -> None:
-    # One statement for many rows, the ids as a JSON array: executemany would bind each row
-    # in Python on the database thread, competing for the GIL with the event loop.
-    await conn.execute(
-        "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL"
-        " WHERE id IN (SELECT value FROM json_each(?))",
-        (to_db_time(now), json.dumps(list(row_ids))),
-    )
+async def row(conn: aiosqlite.Connection, row_id: int) -> OutboxRow | None:
+    found = await fetch_one(conn, "SELECT * FROM outbox WHERE id = ?", (row_id,))
+    return _row(found) if found else None
+
+
+async def mark_sent(
+    conn: aiosqlite.Connection, rows: Iterable[OutboxRow], now: datetime
+) -> list[OutboxRow]:
+    """Record these rows as delivered, unless one was changed (a newer edit merged into it)
+    while it was on its way: that one stays pending, to be sent as it is now. Returns the
+    rows recorded."""
+    done = []
+    for row in rows:
+        cursor = await conn.execute(
+            "UPDATE outbox SET state = 'sent', done_at = ?, error = NULL"
+            " WHERE id = ? AND method = ? AND payload = ?",
+            (to_db_time(now), row.id, row.method, row.payload_json),
+        )
+        if cursor.rowcount:
+            done.append(row)
+    return done
 
 
 async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str, now: datetime) -> None:
@@ -127,11 +153,12 @@ async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str, now: 
 
 
 async def retry_later(
-    conn: aiosqlite.Connection, row_id: int, not_before: datetime, error: str
+    conn: aiosqlite.Connection, row_id: int, not_before: datetime, error: str, *, count: bool
 ) -> None:
+    """Try again not before `not_before`; `count` it towards giving up (not for a 429)."""
     await conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
-        (to_db_time(not_before), error, row_id),
+        "UPDATE outbox SET attempts = attempts + ?, not_before = ?, error = ? WHERE id = ?",
+        (int(count), to_db_time(not_before), error, row_id),
     )
 
 
@@ -140,17 +167,20 @@ class OutboxStats:
     pending: int
     failed: int
     oldest_pending: datetime | None
+    unreachable: int
+    failed_updates: int
 
 
 async def stats(conn: aiosqlite.Connection) -> OutboxStats:
-    await flush(conn)
     r = await fetch_one(
         conn,
         "SELECT SUM(state = 'pending'), SUM(state = 'failed'),"
-        " MIN(CASE WHEN state = 'pending' THEN created_at END) FROM outbox",
+        " MIN(CASE WHEN state = 'pending' THEN created_at END),"
+        " (SELECT COUNT(*) FROM unreachable_chats), (SELECT COUNT(*) FROM failed_updates)"
+        " FROM outbox",
     )
     assert r is not None
-    return OutboxStats(int(r[0] or 0), int(r[1] or 0), from_db_time(r[2]))
+    return OutboxStats(int(r[0] or 0), int(r[1] or 0), from_db_time(r[2]), int(r[3]), int(r[4]))
 
 
 async def mark_unreachable(
@@ -164,28 +194,10 @@ async def mark_unreachable(
     return cur.rowcount > 0
 
 
-async def unreachable_count(conn: aiosqlite.Connection) -> int:
-    row = await fetch_one(conn, "SELECT COUNT(*) FROM unreachable_chats")
-    return int(row[0]) if row else 0
-
-
 async def mark_reachable(conn: aiosqlite.Connection, chat_ids: Iterable[int]) -> None:
-    await conn.execute(
-        "DELETE FROM unreachable_chats WHERE chat_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(chat_ids)),),
+    await conn.executemany(
+        "DELETE FROM unreachable_chats WHERE chat_id = ?", [(chat,) for chat in set(chat_ids)]
     )
-
-
-async def remember_update(conn: aiosqlite.Connection, update_id: int, now: datetime) -> int | None:
-    """None if this update was handled before (a redelivery); else the people version as
-    this transaction sees it (read in the same trip: see Workflow.actor)."""
-    row = await fetch_one(
-        conn,
-        "INSERT OR IGNORE INTO processed_updates(update_id, at) VALUES (?, ?)"
-        " RETURNING (SELECT n FROM people_version)",
-        (update_id, to_db_time(now)),
-    )
-    return None if row is None else int(row[0])
 
 
 async def prune(conn: aiosqlite.Connection, before: datetime) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.profile import Stage
-from storage.db import fetch_all, fetch_one
-from storage.records import Timer, from_db_time, to_db_time
+from bot.domain.records import Timer
+from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
 
 
 def _timer(r: Any) -> Timer:
@@ -48,8 +48,7 @@ class NewTimer:
 async def start(
     conn: aiosqlite.Connection, incident_id: int, timers: Sequence[NewTimer]
 ) -> list[Timer]:
-    """Insert the timers in one statement (one trip to the database thread); returns them
-    in no particular order."""
+    """Insert the timers; returns them in no particular order."""
     if not timers:
         return []
     rows = await fetch_all(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import App, create_app
 from bot.config import load_settings
@@ -31,6 +35,24 @@ DIRECTORY_CSV = """организация;тематический блок;фи
 
 # Monday 02.03.2026 10:00 in Krasnoufimsk: inside working hours, far from holidays.
 START = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo(TIMEZONE))
+
+
+class LoopbackSession(AiohttpSession):
+    """aiogram's session, closed without its wait for TLS connections to wind down (250 ms
+    each time, in every test; the emulator is plain HTTP on loopback)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._closing = False
+
+    async def close(self) -> None:
+        if self._closing:
+            return  # create_session() below closes first when it has made no session yet
+        self._closing = True
+        try:
+            await (await self.create_session()).close()
+        finally:
+            self._closing = False
 
 
 class FakeClock:
@@ -59,13 +81,19 @@ async def wait_until(predicate: Callable[[], bool], within: float = 10) -> None:
 
 @dataclass
 class Harness:
+    """The real bot against the emulator. Updates are fed to its Dispatcher in process
+    (faster); with `polling` it polls the emulator over HTTP as in production. Either way
+    everything it sends goes through its outbox and sender to the emulator over HTTP."""
+
     emu: Emulator
     db_path: Path
     clock: FakeClock
     schedule: bool = False  # scheduler tests switch the real APScheduler job on
+    polling: bool = False
     send_per_second: float = 0.0
     send_private_interval: float = 0.0
     send_group_interval: float = 0.0
+    send_backoff: float = 0.05
     app: App | None = None
     task: asyncio.Task[None] | None = None
 
@@ -80,49 +108,78 @@ class Harness:
             "send_per_second": self.send_per_second,
             "send_private_interval": self.send_private_interval,
             "send_group_interval": self.send_group_interval,
+            "send_backoff": self.send_backoff,
             "_env_file": None,
         }
 
     async def start(self) -> App:
-        polls = sum(r.method == "getUpdates" for r in self.emu.requests)
-        self.app = await create_app(
-            load_settings(**self.settings_overrides()), self.clock, schedule=self.schedule
+        settings = load_settings(**self.settings_overrides())
+        session = LoopbackSession(api=TelegramAPIServer.from_base(self.emu.url))
+        app = self.app = await create_app(
+            settings, self.clock, schedule=self.schedule, session=session
         )
-        self.task = asyncio.create_task(self.app.run_polling(handle_signals=False))
         self.emu.settle = self.settle
-        await wait_until(lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls)
-        return self.app
+        if self.polling:
+            polls = sum(r.method == "getUpdates" for r in self.emu.requests)
+            self.emu.deliver = None
+            self.task = asyncio.create_task(app.run_polling(handle_signals=False))
+            await wait_until(
+                lambda: sum(r.method == "getUpdates" for r in self.emu.requests) > polls
+            )
+        else:
+            await app.dispatcher.emit_startup(bot=app.bot)
+            self.emu.deliver = self.feed
+        return app
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        assert self.app is not None
+        await self.app.dispatcher.feed_raw_update(self.app.bot, update)
 
     async def settle(self, within: float = 20) -> None:
-        """Wait until the outbox has delivered what the last update queued."""
+        """Wait until the buttons are answered and the outbox has delivered what the last
+        update queued."""
         if self.app is not None:
+            await asyncio.wait_for(self.app.updates.drain(), within)
             await asyncio.wait_for(self.app.sender.flush(), within)
 
+    @contextlib.contextmanager
+    def hurried(self) -> Iterator[None]:
+        """Each step returns once its buttons are answered, without waiting for the outbox:
+        for a test that acts while messages are still on their way."""
+
+        async def answers_only() -> None:
+            if self.app is not None:
+                await self.app.updates.drain()
+
+        self.emu.settle = answers_only
+        try:
+            yield
+        finally:
+            self.emu.settle = self.settle
+
     async def stop(self) -> None:
-        if self.app is None or self.task is None:
+        app, self.app = self.app, None
+        if app is None:
             return
-        self.app.stop()
-        await self.task
-        await self.app.close()
-        self.app = self.task = None
+        if self.task is not None:
+            await app.stop()
+            await self.task
+            self.task = None
+        else:
+            await app.dispatcher.emit_shutdown(bot=app.bot)
+        await app.close()
 
     async def kill(self) -> None:
         """Stop as a crash would: nothing flushed, nothing finished."""
         app, task = self.app, self.task
         assert app is not None
-        assert task is not None
-        sender_task = app.sender._task
-        app.sender._task = None
-        for running in [sender_task, *app.sender._in_flight.values(), task]:
-            if running is not None:
-                running.cancel()
-        for running in [sender_task, *app.sender._in_flight.values(), task]:
-            if running is not None:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await running
+        await app.sender.kill()
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await app.reminders.shutdown()
-        await app.bot.session.close()
-        await app.db.close()
+        await app.close()
         self.app = self.task = None
 
     async def restart(self) -> App:
@@ -143,6 +200,16 @@ class Cast:
     head: User
 
 
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """`python -m bot`'s main(), called by some tests, sets up logging to the stderr of the
+    moment; later tests must not write to it."""
+    handlers, level = list(logging.root.handlers), logging.root.level
+    yield
+    logging.root.handlers[:] = handlers
+    logging.root.setLevel(level)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -157,8 +224,12 @@ async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
 
 
 @pytest.fixture
-async def harness(emu: Emulator, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def harness(
+    emu: Emulator, tmp_path: Path, clock: FakeClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Harness]:
+    """The bot, fed updates in process; a test marked `polling` has it poll over HTTP."""
     h = Harness(emu, tmp_path / "bot.sqlite3", clock)
+    h.polling = request.node.get_closest_marker("polling") is not None
     await h.start()
     yield h
     await h.stop()

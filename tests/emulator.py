@@ -74,22 +74,37 @@ COUNTED = {
 
 @dataclass
 class Limits:
-    """Telegram's limits, as the emulator enforces them when asked to."""
+    """Telegram's limits, as the emulator enforces them when asked to. `scale` speeds them
+    up alike (2: twice the messages a second, half the interval in a chat, the same count
+    to a group in half a minute), for tests that check the pacing without waiting out
+    Telegram's real time."""
 
     per_second: int = 30  # in any one-second window, all chats together
     private_interval: float = 1.0  # between two messages to one private chat
     group_per_minute: int = 20  # in any one-minute window, to one group
+    scale: float = 1.0
 
 
 @dataclass
 class Fault:
-    """A failure to inject: on the next `times` counted requests to `chat` (any if None)."""
+    """A failure to inject: on the next `times` requests to `chat` (any if None) that send
+    or change a message, or else of `method` (lower case, e.g. "answercallbackquery").
 
-    kind: str  # "429", "500", "drop", "delay", "blocked"
+    "drop" closes the connection before the request is carried out, "lose_answer" after
+    (the change is made, its answer never arrives); "html502" answers with a proxy's HTML
+    error page instead of JSON."""
+
+    kind: str  # "429", "500", "drop", "lose_answer", "html502", "delay", "blocked"
     chat: int | None = None
     times: int = 1
     retry_after: int = 1
     delay: float = 0.0
+    method: str | None = None
+
+    def applies(self, method: str, chat: int) -> bool:
+        if self.times <= 0 or self.chat not in (None, chat):
+            return False
+        return method == self.method if self.method else method in COUNTED
 
 
 class ApiError(Exception):
@@ -253,6 +268,9 @@ class Emulator:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Awaited after each update is handled: lets the bot's outbox deliver first.
     settle: Callable[[], Awaitable[None]] | None = None
+    # Set by a test that feeds updates to the bot's dispatcher in process (no polling):
+    # called with each update, returns once it is handled.
+    deliver: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     limits: Limits | None = None
     faults: list[Fault] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -270,6 +288,9 @@ class Emulator:
         self._new_update = asyncio.Event()
         self._confirmed = 0
         self.confirmed_at = 0.0  # time.monotonic() when the bot last confirmed updates
+        self.pushed_at: dict[int, float] = {}  # update_id: when it was made available
+        self.confirmed_times: dict[int, float] = {}  # update_id: when the bot confirmed it
+        self._players: set[asyncio.Task[None]] = set()
         self._confirmed_changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -296,11 +317,13 @@ class Emulator:
         app.router.add_post("/_control/burst", self._control_burst)
         app.router.add_get("/_control/sent", self._control_sent)
         app.router.add_post("/_control/open", self._control_open)
-        self._runner = web.AppRunner(app)
+        app.router.add_post("/_control/play", self._control_play)
+        app.router.add_get("/_control/timings", self._control_timings)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
@@ -322,6 +345,50 @@ class Emulator:
             last = self.push({"message": user._message(user.id, {"text": f"Пост {n}"}).data})
         # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
         return web.json_response({"at": time.monotonic(), "last_update_id": last})
+
+    async def _control_play(self, request: web.Request) -> web.Response:
+        """People act at a steady rate, whatever the bot does (an open-loop load):
+        {"rate": updates a second (0: all at once), "steps": [{"user": id, "text": "…"} or
+        {"user": id, "data": "callback data"}, …]}. Returns at once; /_control/timings
+        tells when each update was made available and when the bot confirmed it."""
+        body = await request.json()
+        task = asyncio.create_task(self._play(float(body["rate"]), list(body["steps"])))
+        self._players.add(task)
+        task.add_done_callback(self._players.discard)
+        return web.json_response({"steps": len(body["steps"])})
+
+    async def _play(self, rate: float, steps: list[dict[str, Any]]) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        for n, step in enumerate(steps):
+            if rate > 0:
+                await asyncio.sleep(max(0.0, began + n / rate - loop.time()))
+            user = User(self, int(step["user"]), "Собеседник")
+            if "data" in step:
+                query_id = f"play{n}"
+                self.callback_answers[query_id] = {}
+                card = {"message_id": 1, "date": self.now(), "chat": self._chat_object(user.id)}
+                update = {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": user.json,
+                        "chat_instance": "ci",
+                        "message": {**card, "text": "…"},
+                        "data": step["data"],
+                    }
+                }
+            else:
+                update = {"message": user._message(user.id, {"text": step["text"]}).data}
+            self.pushed_at[self.push(update)] = time.monotonic()
+
+    async def _control_timings(self, request: web.Request) -> web.Response:
+        # CLOCK_MONOTONIC is system-wide: comparable with a benchmark's own clock.
+        return web.json_response(
+            {
+                "pushed": {str(k): v for k, v in self.pushed_at.items()},
+                "confirmed": {str(k): v for k, v in self.confirmed_times.items()},
+            }
+        )
 
     async def _control_open(self, request: web.Request) -> web.Response:
         """These people have started the bot: {"chats": [id, …]}."""
@@ -357,24 +424,29 @@ class Emulator:
         entry = Request(method, params, time.monotonic())
         self.requests.append(entry)
         handler = getattr(self, "api_" + method.lower(), None)
-        if method.lower() in COUNTED:
-            try:
-                await self._inject(request, int(params.get("chat_id", 0)))
-                self._check_limits(int(params.get("chat_id", 0)))
-            except ApiError as exc:
-                entry.error = exc.description
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": exc.code,
-                    "description": exc.description,
-                }
-                if exc.retry_after is not None:
-                    self.http_429 += 1
-                    body["parameters"] = {"retry_after": exc.retry_after}
-                return web.json_response(body, status=exc.code)
-            except ConnectionResetError:
-                entry.error = "dropped"
-                raise
+        chat = int(params.get("chat_id", 0) or 0)
+        lost = False
+        try:
+            lost = await self._inject(request, method.lower(), chat)
+            if method.lower() in COUNTED:
+                self._check_limits(chat)
+        except ApiError as exc:
+            entry.error = exc.description
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.code,
+                "description": exc.description,
+            }
+            if exc.retry_after is not None:
+                self.http_429 += 1
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return web.json_response(body, status=exc.code)
+        except ConnectionResetError:
+            entry.error = "dropped"
+            raise
+        except web.HTTPBadGateway:
+            entry.error = "502 Bad Gateway"
+            raise
         if handler is None:
             entry.error = "not emulated"
             return web.json_response(
@@ -393,6 +465,11 @@ class Emulator:
                 {"ok": False, "error_code": exc.code, "description": exc.description},
                 status=exc.code,
             )
+        if lost:
+            entry.error = "answer lost"
+            assert request.transport is not None
+            request.transport.close()
+            raise ConnectionResetError("the answer was lost")
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -412,9 +489,10 @@ class Emulator:
             params[key] = value
         return params
 
-    async def _inject(self, request: web.Request, chat: int) -> None:
+    async def _inject(self, request: web.Request, method: str, chat: int) -> bool:
+        """Raise the first applicable fault; True if the answer is to be lost."""
         for fault in self.faults:
-            if fault.times <= 0 or fault.chat not in (None, chat):
+            if not fault.applies(method, chat):
                 continue
             fault.times -= 1
             if fault.kind == "429":
@@ -423,6 +501,11 @@ class Emulator:
                 )
             if fault.kind == "500":
                 raise ApiError(500, "Internal Server Error")
+            if fault.kind == "html502":
+                raise web.HTTPBadGateway(
+                    text="<html><body><h1>502 Bad Gateway</h1></body></html>",
+                    content_type="text/html",
+                )
             if fault.kind == "blocked":
                 fault.times += 1  # a user who blocked the bot stays blocked
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -432,20 +515,24 @@ class Emulator:
                 assert request.transport is not None
                 request.transport.close()
                 raise ConnectionResetError("dropped by the emulator")
-            return
+            return fault.kind == "lose_answer"
+        return False
 
     def _check_limits(self, chat: int) -> None:
         """Refuse, as Telegram does, a request over the limits, and remember it."""
         now = time.monotonic()
         if self.limits is not None:
+            limits, scale = self.limits, self.limits.scale
+            per_second, minute = limits.per_second * scale, 60.0 / scale
             recent = [t for t, _ in self._accepted if now - t < 1.0]
-            if len(recent) >= self.limits.per_second:
-                self._violate(f"over {self.limits.per_second}/s in total")
+            if len(recent) >= per_second:
+                self._violate(f"over {per_second:.0f}/s in total")
             mine = [t for t, c in self._accepted if c == chat]
-            if chat > 0 and mine and now - mine[-1] < self.limits.private_interval:
+            interval = limits.private_interval / scale
+            if chat > 0 and mine and now - mine[-1] < interval:
                 self._violate(f"private chat {chat}: {now - mine[-1]:.3f}s after the last")
-            if chat < 0 and len([t for t in mine if now - t < 60]) >= self.limits.group_per_minute:
-                self._violate(f"group {chat}: over {self.limits.group_per_minute}/min")
+            if chat < 0 and len([t for t in mine if now - t < minute]) >= limits.group_per_minute:
+                self._violate(f"group {chat}: over {limits.group_per_minute} in {minute:.0f}s")
         self._accepted.append((now, chat))
 
     def _violate(self, what: str) -> None:
@@ -468,8 +555,10 @@ class Emulator:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             async with self._confirmed_changed:
                 if offset - 1 > self._confirmed:
-                    self._confirmed = offset - 1
                     self.confirmed_at = time.monotonic()
+                    for update_id in range(self._confirmed + 1, offset):
+                        self.confirmed_times[update_id] = self.confirmed_at
+                    self._confirmed = offset - 1
                 self._confirmed_changed.notify_all()
         if not self._updates:
             self._new_update.clear()
@@ -630,7 +719,7 @@ class Emulator:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = {
             "text": p.get("text"),
-            "show_alert": p.get("show_alert") == "true",
+            "show_alert": p.get("show_alert") in (True, "true"),
         }
         return True
 
@@ -766,7 +855,10 @@ class User:
         return self.emu._new_message(chat, fields, sender=self.json)
 
     async def _deliver(self, update: dict[str, Any]) -> None:
-        await self.emu.handled(self.emu.push(update))
+        if self.emu.deliver is not None:
+            await self.emu.deliver({"update_id": next(self.emu._update_ids), **update})
+        else:
+            await self.emu.handled(self.emu.push(update))
         if self.emu.settle is not None:
             await self.emu.settle()
 
@@ -854,8 +946,9 @@ class User:
             raise AssertionError(f"no button {label!r} on {message}")
         return await self.press(message, str(button["callback_data"]))
 
-    async def press(self, message: Msg, data: str) -> dict[str, Any]:
-        """Send a callback query with arbitrary (possibly forged) data."""
+    async def press(self, message: Msg, data: str, *, answered: bool = True) -> dict[str, Any]:
+        """Send a callback query with arbitrary (possibly forged) data; unless `answered` is
+        False, the bot must have answered it."""
         query_id = f"q{next(self.emu._update_ids)}"
         self.emu.callback_answers[query_id] = {}
         await self._deliver(
@@ -870,7 +963,7 @@ class User:
             }
         )
         answer = self.emu.callback_answers[query_id]
-        assert answer, "the bot did not answer the callback query"
+        assert answer or not answered, "the bot did not answer the callback query"
         return answer
 
     async def add_bot_to_group(self, group_id: int) -> None:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.model import Category
-from bot.domain.profile import ProfileError, Stage, Term, load_profile
+from bot.domain.profile import ProfileError, Stage, Term
+from bot.profiles import PROFILES, load_profile
 
 KRASNOUFIMSK = load_profile("krasnoufimsk")
 CAL = KRASNOUFIMSK.calendar
@@ -111,9 +112,7 @@ def test_profiles_and_local_overrides(tmp_path) -> None:
     )
 
 
-KRASNOUFIMSK_PATH = __import__("bot.domain.profile", fromlist=["PROFILES"]).PROFILES / (
-    "krasnoufimsk.toml"
-)
+KRASNOUFIMSK_PATH = PROFILES / "krasnoufimsk.toml"
 
 
 def test_bad_profiles_are_explained(tmp_path) -> None:

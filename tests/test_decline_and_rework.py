@@ -48,7 +48,7 @@ async def test_decline_and_reroute_in_one_tap(cast: Cast, harness: Harness, emu:
     assert "не вашей организации" in answer["text"]
 
     assert harness.app is not None
-    view = await harness.app.workflow.view(1)
+    view = await harness.app.queries.view(1)
     assert view is not None
     actions = [(e.action, e.comment) for e in view.events]
     assert ("declined", "Это сети водоканала, не наша зона.") in actions
@@ -108,6 +108,6 @@ async def test_interim_answer_waits_for_final(cast: Cast, harness: Harness):
     await cast.coordinator.click("Опубликовано")
     assert "Статус: закрыт" in card.text
     assert harness.app is not None
-    view = await harness.app.workflow.view(1)
+    view = await harness.app.queries.view(1)
     assert view is not None
     assert [e.comment for e in view.events if e.action == "published"] == ["interim", "final"]

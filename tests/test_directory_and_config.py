@@ -139,22 +139,6 @@ def test_missing_and_malformed_settings_are_named(tmp_path: Path) -> None:
     assert "secret" not in result.stderr + result.stdout
 
 
-def test_unreachable_bot_api_is_reported(tmp_path: Path) -> None:
-    result = run_bot(
-        {
-            "BOT_TOKEN": TOKEN,
-            "TIMEZONE": "Europe/Moscow",
-            "COORDINATOR_IDS": "1",
-            "BOT_API_URL": "http://127.0.0.1:9",
-            "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        },
-        tmp_path,
-    )
-    assert result.returncode == 1
-    assert "Нет связи с сервером Bot API (http://127.0.0.1:9)" in result.stderr
-    assert TOKEN not in result.stderr + result.stdout
-
-
 def test_deadlines_and_calendar_commands(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["deadlines", "--category", "ordinary", "--detected", "2025-12-30T16:00", "--json"]
     assert main(args) == 0

@@ -1,4 +1,5 @@
-"""`python -m bot` itself, as an administrator starts it, against the emulator."""
+"""`python -m bot` itself, as an administrator starts it, against the emulator; and its
+answers to a token Telegram refuses and to a Bot API server that is not there."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import run_bot
+from bot.config import load_settings
 from tests.conftest import COORDINATOR_ID, TOKEN, wait_until
 from tests.emulator import Emulator, User
 
@@ -55,18 +60,40 @@ async def test_python_m_bot_serves_and_stops_on_sigterm(emu: Emulator, tmp_path:
     assert (tmp_path / "data" / "bot.sqlite3").exists()
 
 
-async def test_rejected_token_is_reported(emu: Emulator, tmp_path: Path) -> None:
+async def test_rejected_token_is_reported(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wrong = "999999:WRONG-token-abcdefghijklmnopqrstuv"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=bot_env(emu, tmp_path, wrong),
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    settings = load_settings(**{**settings_for(emu, tmp_path), "bot_token": wrong})
+    assert await run_bot(settings) == 1
+    err = capsys.readouterr().err
+    assert "Telegram отклонил BOT_TOKEN" in err
+    assert wrong not in err
+
+
+async def test_unreachable_bot_api_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(
+        bot_token=TOKEN,
+        timezone="Europe/Moscow",
+        coordinator_ids="1",
+        bot_api_url="http://127.0.0.1:9",
+        database_path=tmp_path / "db.sqlite3",
+        _env_file=None,
     )
-    _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 1
-    assert "Telegram отклонил BOT_TOKEN" in stderr.decode()
-    assert wrong not in stderr.decode()
+    assert await run_bot(settings) == 1
+    captured = capsys.readouterr()
+    assert "Нет связи с сервером Bot API (http://127.0.0.1:9)" in captured.err
+    assert TOKEN not in captured.err + captured.out
+
+
+def settings_for(emu: Emulator, tmp_path: Path) -> dict[str, object]:
+    return {
+        "bot_token": TOKEN,
+        "bot_api_url": emu.url,
+        "timezone": "Asia/Yekaterinburg",
+        "coordinator_ids": str(COORDINATOR_ID),
+        "database_path": tmp_path / "data" / "bot.sqlite3",
+        "_env_file": None,
+    }

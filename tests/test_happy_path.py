@@ -99,7 +99,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert "Инцидент закрыт" in housing.last().text
 
     assert harness.app is not None
-    view = await harness.app.workflow.view(1)
+    view = await harness.app.queries.view(1)
     assert view is not None
     assert [e.action for e in view.events] == [
         "created",

@@ -135,7 +135,7 @@ async def test_restart_in_the_middle(cast: Cast, harness: Harness, emu: Emulator
     assert "возвращён на доработку" in approval.text
     assert "Добавьте адрес." in cast.housing.last().text
     assert harness.app is not None
-    view = await harness.app.workflow.view(1)
+    view = await harness.app.queries.view(1)
     assert view is not None
     assert view.incident.state == "rework"
     assert [e.action for e in view.events][-3:] == ["accepted", "submitted", "returned"]
@@ -173,7 +173,11 @@ async def test_a_new_card_is_what_the_database_shows(
     assert "Инцидент №1" in card.text
     assert "📎 Вложений в посте: 1" in card.text
     assert harness.app is not None
-    await harness.app.notifier.refresh(1)
+    app = harness.app
+    async with app.db.transaction():
+        view = await app.queries.view(1)
+        assert view is not None
+        await app.notifier.refresh(view, await app.notifier.routing(view))
     await harness.settle()
     assert [r for r in emu.requests if r.method.startswith("editMessage")] == []
     assert coordinator.inbox()[-1].text == card.text

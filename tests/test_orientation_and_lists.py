@@ -122,6 +122,27 @@ async def test_picker_pages_and_search(cast: Cast, harness: Harness, emu: Emulat
     assert "ООО «УК Дом-10»" in cast.coordinator.last().text
 
 
+async def test_pressing_the_same_picker_button_again_sends_nothing_new(
+    cast: Cast, harness: Harness, emu: Emulator
+) -> None:
+    """A second press of a page that is shown already (a double tap, or a press that came
+    late) edits nothing: the card already shows it."""
+    await cast.coordinator.send("Мусор не вывозят третий день")
+    card = cast.coordinator.last()
+    await cast.coordinator.click("Обычное", card)
+    block = card.button("ЖКХ")
+    assert block is not None
+    await cast.coordinator.press(card, block["callback_data"])
+    shown = list(card.buttons)
+    assert shown[:2] == ["МКУ «УРЖКК»", "МУП «Междуреченский водоканал»"]
+    edits = [r for r in emu.requests if r.method.startswith("editMessage")]
+    answer = await cast.coordinator.press(card, block["callback_data"])
+    assert answer["text"] == "ЖКХ"
+    assert [r for r in emu.requests if r.method.startswith("editMessage")] == edits
+    assert card.buttons == shown
+    assert not emu.failed_requests()
+
+
 async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> None:
     await cast.coordinator.send("Пост про остановку")
     card = cast.coordinator.last()
@@ -131,7 +152,7 @@ async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> 
     await cast.coordinator.send(None, photo=True)  # not a time, and not a new incident either
     assert "Здесь нужен текст одним сообщением" in cast.coordinator.last().text
     assert harness.app is not None
-    assert len(await harness.app.workflow.open_incidents()) == 1
+    assert len(await harness.app.queries.open_list()) == 1
     await cast.coordinator.send("01.01.2099 10:00")
     assert "не может быть в будущем" in cast.coordinator.last().text
     await cast.coordinator.send("27.02.2026 14:30")  # a Friday afternoon

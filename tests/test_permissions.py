@@ -13,7 +13,7 @@ from tests.test_happy_path import route_new_incident
 
 async def events_of(harness: Harness, incident_id: int = 1) -> list[str]:
     assert harness.app is not None
-    view = await harness.app.workflow.view(incident_id)
+    view = await harness.app.queries.view(incident_id)
     assert view is not None
     return [e.action for e in view.events]
 

@@ -93,7 +93,7 @@ async def test_terms_stop_with_their_stage_and_coordinator_is_reminded(
     await cast.coordinator.click("Опубликовано")
     assert await tick_at(harness, clock, "2026-03-03T12:00") == []
     assert harness.app is not None
-    assert await harness.app.workflow.next_timer() is None
+    assert await harness.app.queries.next_timer() is None
 
 
 async def test_escalation_skips_organisations_without_supervisor(
@@ -144,6 +144,7 @@ async def test_missed_reminders_fire_once_after_restart(
             and any("Просрочка" in m.text for m in cast.supervisor.inbox())
         )
     )
+    await harness.settle()  # the other chats' messages, sent alongside
     missed = texts(cast.housing, seen)
     assert len([t for t in missed if "истёк" in t]) == 1
     assert not [t for t in missed if t.startswith("⏰")]  # folded into the deadline notice

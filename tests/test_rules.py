@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.actions import ALLOWED_FROM, Action, Actor, Denial, after_action, check
 from bot.domain.model import AnswerKind, Role, State
-from bot.domain.workflow import ALLOWED_FROM, Action, Actor, Denial, after_action, check
 from bot.texts import Texts, split_lines, visible_length
 
 COORDINATOR = Actor(1, "Координатор", is_coordinator=True)

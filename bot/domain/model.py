@@ -1,4 +1,5 @@
-"""The vocabulary of the regulation: roles, categories, states, answer kinds."""
+"""The vocabulary of the regulation: roles, categories, states, answer kinds, and the kinds of
+things the bot keeps about them."""
 
 from __future__ import annotations
 
@@ -51,3 +52,28 @@ class AttachmentKind(StrEnum):
     PHOTO = "photo"
     VIDEO = "video"
     DOCUMENT = "document"
+
+
+class AssignmentStatus(StrEnum):
+    """An organisation's part in an incident."""
+
+    ACTIVE = "active"
+    DECLINED = "declined"  # «не наше»
+    DONE = "done"  # the incident was closed
+
+
+class CardAudience(StrEnum):
+    """Who a message that shows an incident (a card) is for; each is kept current."""
+
+    COORDINATOR = "coordinator"  # the incident card with the coordinator's buttons
+    EXECUTOR = "executor"  # the incident card with an organisation's buttons
+    VIEW = "view"  # the incident card without buttons (the Head, /incident for viewers)
+    PICKER = "picker"  # a routing picker: only its buttons change, spent once routed
+    DRAFT = "draft"  # a draft as its author edits it
+    APPROVAL = "approval"  # a draft as the coordinator decides on it
+    PUBLISH = "publish"  # an approved text to paste into «Инцидент Менеджмент»
+
+
+# Cards whose text never changes after sending; only their buttons do.
+MARKUP_ONLY = frozenset({CardAudience.PICKER, CardAudience.PUBLISH})
+DRAFT_AUDIENCES = frozenset({CardAudience.DRAFT, CardAudience.APPROVAL, CardAudience.PUBLISH})

@@ -1,16 +1,12 @@
-"""A regulation profile: the municipality's terms and working calendar, read from TOML.
-
-Profiles live in `profiles/NAME.toml`; a municipality writes its own by copying one.
-"""
+"""A regulation profile: the municipality's terms and working calendar, built from the data
+of a TOML file (bot/profiles.py finds and reads the file)."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +15,6 @@ import holidays
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.model import Category
 
-PROFILES = Path(__file__).resolve().parent.parent.parent / "profiles"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TERM = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 
@@ -105,31 +100,14 @@ class ProfileError(Exception):
     """A profile that cannot be used, worded for the administrator."""
 
 
-def available_profiles() -> list[str]:
-    return sorted(p.stem for p in PROFILES.glob("*.toml"))
-
-
-def load_profile(name_or_path: str, tz: ZoneInfo | None = None) -> Profile:
-    """Load `profiles/NAME.toml` (or a path to a TOML file); `tz` overrides its timezone."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = PROFILES / f"{name_or_path}.toml"
-    if not path.is_file():
-        known = ", ".join(available_profiles())
-        raise ProfileError(f"профиль «{name_or_path}» не найден; есть: {known}")
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-        return _build(path.stem, data, tz)
-    except (KeyError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"профиль {path.name}: {exc}") from exc
-
-
 def _clock(raw: str) -> tuple[time, time]:
     start, _, end = str(raw).partition("-")
     return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
 
 
-def _build(key: str, data: dict[str, Any], tz: ZoneInfo | None) -> Profile:
+def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) -> Profile:
+    """A profile from the TOML file's data; `tz` overrides its timezone. KeyError, ValueError
+    or TypeError when the data is not a usable profile."""
     cal = data["calendar"]
     zone = tz or ZoneInfo(data["timezone"])
     hours = {WEEKDAYS.index(day): _clock(span) for day, span in cal["hours"].items()}

@@ -2,30 +2,18 @@
 
 from aiogram import Router
 
-from bot.handlers import (
-    approval,
-    errors,
-    executor,
-    fallback,
-    groups,
-    intake,
-    lists,
-    routing,
-    start,
-)
+from bot.handlers import approval, executor, fallback, groups, intake, lists, routing, start
 
 
 def get_routers() -> list[Router]:
     """Fresh routers each call, so that every Dispatcher (one per test) gets its own."""
     return [
-        intake.create_router(),  # a coordinator's post, outside any dialog: the bulk, first
+        intake.create_router(),  # a coordinator's post, outside any dialog and any command
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
         routing.create_router(),
         executor.create_router(),
         approval.create_router(),
-        fallback.create_router(),  # tells everyone else what they can do instead
-        # Each router a message passes costs it; these two never take one.
         groups.create_router(),
-        errors.create_router(),
+        fallback.create_router(),  # last: tells everyone else what they can do instead
     ]

@@ -10,29 +10,28 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.domain.workflow import Action, Actor, Denial
-from bot.filters import IsExecutor, Magic
+from bot.domain.actions import Action, Actor
+from bot.domain.model import CardAudience
+from bot.filters import COMMAND_LIKE, IsExecutor
 from bot.handlers.intake import media_of
-from bot.handlers.states import Input, ask_for
-from bot.keyboards import incident as kb
+from bot.handlers.states import Input, ask_for, chat_of
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb
-from bot.notifier import Notifier
-from bot.services.workflow import Refused, Workflow
+from bot.services.drafts import Drafts
+from bot.services.incidents import Incidents
+from bot.services.message_queue import MessageQueue
+from bot.services.queries import Queries
 from bot.texts import Texts
-from storage import incidents as repo
-from storage.records import Draft
 
 
 class ReplyToCard(Filter):
-    """A text reply to an incident card: injects `incident_id`."""
+    """A text reply to an executor's incident card: injects `incident_id`."""
 
-    async def __call__(self, message: Message, workflow: Workflow) -> bool | dict[str, Any]:
+    async def __call__(self, message: Message, queries: Queries) -> bool | dict[str, Any]:
         reply = message.reply_to_message
         if reply is None or not (message.text or message.caption):
             return False
-        async with workflow.db.read() as conn:
-            card = await repo.card_at(conn, message.chat.id, reply.message_id)
-        if card is None or card.audience != "executor":
+        card = await queries.card_at(message.chat.id, reply.message_id)
+        if card is None or card.audience is not CardAudience.EXECUTOR:
             return False
         return {"incident_id": card.incident_id}
 
@@ -42,13 +41,11 @@ async def accept(
     callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    incidents: Incidents,
     texts: Texts,
 ) -> None:
-    await workflow.accept(actor, callback_data.incident)
+    await incidents.accept(actor, callback_data.incident)
     callback_answer.text = texts.alert("accepted")
-    await notifier.refresh(callback_data.incident)
 
 
 async def ask_decline_reason(
@@ -56,17 +53,17 @@ async def ask_decline_reason(
     callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
-    workflow: Workflow,
+    queries: Queries,
     state: FSMContext,
     texts: Texts,
-    notifier: Notifier,
+    queue: MessageQueue,
 ) -> None:
-    await workflow.require(actor, Action.DECLINE, callback_data.incident)
+    await queries.require(actor, Action.DECLINE, callback_data.incident)
     await ask_for(
         query,
         callback_answer,
         state,
-        notifier,
+        queue,
         Input.decline_reason,
         {"incident": callback_data.incident},
         texts.message("decline_prompt", incident_id=callback_data.incident),
@@ -78,32 +75,17 @@ async def decline(
     message: Message,
     state: FSMContext,
     actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    incidents: Incidents,
+    queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    incident_id = int((await state.get_data())["incident"])
     reason = (message.text or "").strip()
     if reason.startswith("/"):
-        await notifier.send(message.chat.id, texts.message("reason_needed"))
+        await queue.send(message.chat.id, texts.message("reason_needed"))
         return
+    incident_id = int((await state.get_data())["incident"])
     await state.clear()
-    assignment = await workflow.decline(actor, incident_id, reason)
-    await notifier.refresh(incident_id)
-    view = await workflow.view(incident_id)
-    assert view is not None
-    await notifier.to_coordinators(
-        texts.message(
-            "declined_to_coordinator",
-            incident_id=incident_id,
-            organisation=assignment.organisation,
-            person=actor.name,
-            reason=reason,
-        ),
-        await notifier.coordinator_markup(view),
-        incident_id=incident_id,
-    )
-    await notifier.send(message.chat.id, texts.message("declined_done", incident_id=incident_id))
+    await incidents.decline(actor, message.chat.id, incident_id, reason)
 
 
 async def ask_answer(
@@ -111,17 +93,17 @@ async def ask_answer(
     callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
-    workflow: Workflow,
+    queries: Queries,
     state: FSMContext,
     texts: Texts,
-    notifier: Notifier,
+    queue: MessageQueue,
 ) -> None:
-    await workflow.require(actor, Action.WRITE, callback_data.incident)
+    await queries.require(actor, Action.WRITE, callback_data.incident)
     await ask_for(
         query,
         callback_answer,
         state,
-        notifier,
+        queue,
         Input.answer_text,
         {"incident": callback_data.incident},
         texts.message("answer_prompt", incident_id=callback_data.incident),
@@ -133,68 +115,49 @@ async def ask_new_text(
     callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
-    workflow: Workflow,
+    queries: Queries,
     state: FSMContext,
     texts: Texts,
-    notifier: Notifier,
+    queue: MessageQueue,
 ) -> None:
-    draft = await workflow.draft(callback_data.draft)
-    if draft is None:
-        raise Refused(Denial.NOT_FOUND)
-    await ask_answer(
+    draft = await queries.require_draft(actor, Action.WRITE, callback_data.draft)
+    await ask_for(
         query,
         callback_answer,
-        IncidentCb(act=IncidentAct.ANSWER, incident=draft.incident_id),
-        actor,
-        workflow,
         state,
-        texts,
-        notifier,
+        queue,
+        Input.answer_text,
+        {"incident": draft.incident_id},
+        texts.message("answer_prompt", incident_id=draft.incident_id),
     )
-
-
-async def _store_text(
-    message: Message,
-    incident_id: int,
-    actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
-) -> None:
-    """Text (or a caption) becomes the draft; media sent along with it becomes evidence."""
-    draft = await workflow.write(actor, incident_id, message.text or message.caption or "")
-    media = media_of(message)
-    if media:
-        draft = await workflow.attach(actor, incident_id, *media, message.media_group_id)
-    await notifier.refresh(incident_id)
-    count = len(await workflow.draft_attachments(draft))
-    await notifier.send_draft(message.chat.id, draft, "draft", count, reply_to=message.message_id)
 
 
 async def answer_text(
     message: Message,
     state: FSMContext,
     actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    drafts: Drafts,
+    queue: MessageQueue,
     texts: Texts,
 ) -> None:
     text = message.text or message.caption or ""
     if not text.strip() or text.startswith("/"):
-        await notifier.send(message.chat.id, texts.message("need_text"))
+        await queue.send(message.chat.id, texts.message("need_text"))
         return
     incident_id = int((await state.get_data())["incident"])
     await state.clear()
-    await _store_text(message, incident_id, actor, workflow, notifier)
+    await drafts.write(
+        actor, message.chat.id, incident_id, text, media_of(message), message.message_id
+    )
 
 
 async def answer_by_reply(
-    message: Message,
-    incident_id: int,
-    actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    message: Message, incident_id: int, actor: Actor, drafts: Drafts
 ) -> None:
-    await _store_text(message, incident_id, actor, workflow, notifier)
+    text = message.text or message.caption or ""
+    await drafts.write(
+        actor, message.chat.id, incident_id, text, media_of(message), message.message_id
+    )
 
 
 async def ask_attachments(
@@ -202,78 +165,50 @@ async def ask_attachments(
     callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
-    workflow: Workflow,
+    queries: Queries,
     state: FSMContext,
     texts: Texts,
-    notifier: Notifier,
+    queue: MessageQueue,
 ) -> None:
-    await workflow.require(actor, Action.ATTACH, callback_data.incident)
+    await queries.require(actor, Action.ATTACH, callback_data.incident)
     await ask_for(
         query,
         callback_answer,
         state,
-        notifier,
+        queue,
         Input.attachments,
         {"incident": callback_data.incident, "groups": []},
         texts.message("attach_prompt", incident_id=callback_data.incident),
     )
 
 
-async def attachment(
-    message: Message,
-    state: FSMContext,
-    actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
-    texts: Texts,
-) -> None:
+async def attachment(message: Message, state: FSMContext, actor: Actor, drafts: Drafts) -> None:
     data = await state.get_data()
-    incident_id = int(data["incident"])
     media = media_of(message)
     assert media is not None
-    draft = await workflow.attach(actor, incident_id, *media, message.media_group_id)
     # One acknowledgement per album, not one per photo in it.
-    group = message.media_group_id
-    if group and group in data.get("groups", []):
-        return
-    if group:
-        await state.update_data(groups=[*data.get("groups", []), group])
-    await notifier.refresh(incident_id)
-    await notifier.send(
-        message.chat.id,
-        texts.message("attached", incident_id=incident_id),
-        kb.attach_done(texts, draft.id),
-        reply_to=message.message_id,
+    group, seen = message.media_group_id, data.get("groups", [])
+    if group and group not in seen:
+        await state.update_data(groups=[*seen, group])
+    acknowledge = not (group and group in seen)
+    await drafts.attach(
+        actor, message.chat.id, int(data["incident"]), media, message.message_id, acknowledge
     )
 
 
-async def not_an_attachment(message: Message, texts: Texts, notifier: Notifier) -> None:
-    await notifier.send(message.chat.id, texts.message("need_media"))
+async def not_an_attachment(message: Message, texts: Texts, queue: MessageQueue) -> None:
+    await queue.send(message.chat.id, texts.message("need_media"))
 
 
 async def attachments_done(
     query: CallbackQuery,
     callback_data: DraftCb,
     actor: Actor,
-    workflow: Workflow,
+    drafts: Drafts,
     state: FSMContext,
-    notifier: Notifier,
-    texts: Texts,
 ) -> None:
-    draft = await _own_draft(callback_data.draft, actor, workflow)
     await state.clear()
-    if query.message:
-        count = len(await workflow.draft_attachments(draft))
-        await notifier.send_draft(query.message.chat.id, draft, "draft", count)
-
-
-async def _own_draft(draft_id: int, actor: Actor, workflow: Workflow) -> Draft:
-    """The draft, if the actor may still edit it (Refused otherwise)."""
-    draft = await workflow.draft(draft_id)
-    if draft is None:
-        raise Refused(Denial.NOT_FOUND)
-    await workflow.require(actor, Action.WRITE, draft.incident_id)
-    return draft
+    await drafts.show_draft(actor, chat_of(query), callback_data.draft)
 
 
 async def choose_kind(
@@ -281,13 +216,11 @@ async def choose_kind(
     callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    drafts: Drafts,
     texts: Texts,
 ) -> None:
-    draft = await workflow.set_kind(actor, callback_data.draft, callback_data.kind)
-    callback_answer.text = texts.alert("kind_set", kind=draft.kind)
-    await notifier.refresh(draft.incident_id)
+    await drafts.set_kind(actor, callback_data.draft, callback_data.kind)
+    callback_answer.text = texts.alert("kind_set", kind=callback_data.kind)
 
 
 async def submit(
@@ -295,14 +228,11 @@ async def submit(
     callback_answer: CallbackAnswer,
     callback_data: DraftCb,
     actor: Actor,
-    workflow: Workflow,
-    notifier: Notifier,
+    drafts: Drafts,
     texts: Texts,
 ) -> None:
-    draft = await workflow.submit(actor, callback_data.draft)
+    await drafts.submit(actor, callback_data.draft)
     callback_answer.text = texts.alert("submitted")
-    await notifier.refresh(draft.incident_id)
-    await notifier.send_draft_to_coordinators(draft)
 
 
 def create_router() -> Router:
@@ -312,16 +242,14 @@ def create_router() -> Router:
     router.callback_query.register(
         ask_decline_reason, IncidentCb.filter(F.act == IncidentAct.DECLINE)
     )
-    router.message.register(decline, StateFilter(Input.decline_reason), Magic(F.text))
+    router.message.register(decline, StateFilter(Input.decline_reason), F.text)
     router.callback_query.register(ask_answer, IncidentCb.filter(F.act == IncidentAct.ANSWER))
     router.callback_query.register(ask_new_text, DraftCb.filter(F.act == DraftAct.EDIT))
     router.message.register(answer_text, StateFilter(Input.answer_text))
-    router.message.register(answer_by_reply, ReplyToCard())
+    router.message.register(answer_by_reply, ~COMMAND_LIKE, ReplyToCard())
     router.callback_query.register(ask_attachments, IncidentCb.filter(F.act == IncidentAct.ATTACH))
     router.message.register(
-        attachment,
-        StateFilter(Input.attachments),
-        Magic(F.photo | F.video | F.document),
+        attachment, StateFilter(Input.attachments), F.photo | F.video | F.document
     )
     router.message.register(not_an_attachment, StateFilter(Input.attachments))
     router.callback_query.register(attachments_done, DraftCb.filter(F.act == DraftAct.ATTACH_DONE))

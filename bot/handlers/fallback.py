@@ -7,9 +7,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.domain.workflow import Actor
-from bot.filters import Magic
-from bot.notifier import Notifier
+from bot.domain.actions import Actor
+from bot.services.message_queue import MessageQueue
 from bot.texts import Texts
 
 
@@ -21,15 +20,15 @@ async def stale_button(
     callback_answer.show_alert = True
 
 
-async def anything_else(message: Message, actor: Actor, texts: Texts, notifier: Notifier) -> None:
+async def anything_else(message: Message, actor: Actor, texts: Texts, queue: MessageQueue) -> None:
     if not actor.known:
-        await notifier.send(message.chat.id, texts.message("unknown_person"))
+        await queue.send(message.chat.id, texts.message("unknown_person"))
     else:
-        await notifier.send(message.chat.id, texts.message("not_a_coordinator_text"))
+        await queue.send(message.chat.id, texts.message("not_a_coordinator_text"))
 
 
 def create_router() -> Router:
     router = Router(name="fallback")
     router.callback_query.register(stale_button)
-    router.message.register(anything_else, Magic(F.chat.type == "private"))
+    router.message.register(anything_else, F.chat.type == "private")
     return router

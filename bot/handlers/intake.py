@@ -1,9 +1,5 @@
 """A coordinator forwards (or types) a post: a new incident opens and its card asks for the
-category. Detection time defaults to the moment of forwarding.
-
-Posts are the bulk of what the bot receives, so this router is tried first: its filters take
-exactly what no other router would (no command, no dialog under way, not an executor's reply
-to a card), and a post passes no other router's checks on its way."""
+category. Detection time defaults to the moment of forwarding."""
 
 from __future__ import annotations
 
@@ -12,11 +8,12 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.state import default_state
 from aiogram.types import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser
 
+from bot.domain.actions import Actor
 from bot.domain.model import AttachmentKind, Role
-from bot.domain.workflow import Actor
-from bot.filters import IsCoordinator, LooksLikeCommand, Magic
-from bot.notifier import Notifier
-from bot.services.workflow import Workflow
+from bot.domain.records import Media
+from bot.filters import COMMAND_LIKE, IsCoordinator
+from bot.services.incidents import Incidents
+from bot.services.message_queue import MessageQueue
 from bot.texts import Texts
 
 
@@ -42,39 +39,38 @@ def origin_of(message: Message) -> str | None:
     return None
 
 
-def media_of(message: Message) -> tuple[AttachmentKind, str, str] | None:
+def media_of(message: Message) -> Media | None:
+    group = message.media_group_id
     if message.photo:
         largest = message.photo[-1]
-        return AttachmentKind.PHOTO, largest.file_id, largest.file_unique_id
+        return Media(AttachmentKind.PHOTO, largest.file_id, largest.file_unique_id, group)
     if message.video:
-        return AttachmentKind.VIDEO, message.video.file_id, message.video.file_unique_id
+        video = message.video
+        return Media(AttachmentKind.VIDEO, video.file_id, video.file_unique_id, group)
     if message.document:
-        return AttachmentKind.DOCUMENT, message.document.file_id, message.document.file_unique_id
+        doc = message.document
+        return Media(AttachmentKind.DOCUMENT, doc.file_id, doc.file_unique_id, group)
     return None
 
 
 async def open_incident(
-    message: Message, actor: Actor, workflow: Workflow, notifier: Notifier, texts: Texts
+    message: Message, actor: Actor, incidents: Incidents, queue: MessageQueue, texts: Texts
 ) -> None:
     text = message.text or message.caption or ""
     media = media_of(message)
     link = first_link(message)
     if not (text.strip() or media or link):
-        await notifier.send(message.chat.id, texts.message("empty_post"))
+        await queue.send(message.chat.id, texts.message("empty_post"))
         return
-    incident_id, new = await workflow.open_incident(
+    await incidents.open_incident(
         actor,
+        message.chat.id,
         text=text,
         link=link,
         origin=origin_of(message),
         media=media,
-        media_group_id=message.media_group_id,
         detected_at=message.date,
     )
-    if new is not None:
-        await notifier.send_card(message.chat.id, new, "coordinator")
-    else:
-        await notifier.refresh(incident_id)  # another photo of the same album
 
 
 class NotAnExecutorsReply(Filter):
@@ -87,8 +83,6 @@ class NotAnExecutorsReply(Filter):
 
 def create_router() -> Router:
     router = Router(name="intake")
-    router.message.filter(
-        Magic(F.chat.type == "private"), IsCoordinator(), StateFilter(default_state)
-    )
-    router.message.register(open_incident, ~LooksLikeCommand(), NotAnExecutorsReply())
+    router.message.filter(F.chat.type == "private", IsCoordinator(), StateFilter(default_state))
+    router.message.register(open_incident, ~COMMAND_LIKE, NotAnExecutorsReply())
     return router

@@ -7,7 +7,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.notifier import Notifier
+from bot.services.message_queue import MessageQueue
 
 
 class Input(StatesGroup):
@@ -19,11 +19,19 @@ class Input(StatesGroup):
     detected_at = State()  # data: incident
 
 
+TEXT_INPUT = (Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at)
+
+
+def chat_of(query: CallbackQuery) -> int:
+    """Where the button was pressed (a group, or the private chat)."""
+    return query.message.chat.id if query.message else query.from_user.id
+
+
 async def ask_for(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
     state: FSMContext,
-    notifier: Notifier,
+    queue: MessageQueue,
     waiting_for: State,
     data: dict[str, Any],
     prompt: str,
@@ -33,5 +41,4 @@ async def ask_for(
     await state.set_state(waiting_for)
     await state.set_data(data)
     callback_answer.text = alert
-    if query.message:
-        await notifier.send(query.message.chat.id, prompt)
+    await queue.send(chat_of(query), prompt)

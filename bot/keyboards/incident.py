@@ -1,10 +1,19 @@
-"""Keyboards of cards, drafts and the organisation picker."""
+"""Keyboards of cards, drafts and the organisation picker.
+
+Each keyboard is laid out row by row (the builder's `row`): the builder copies all of its
+buttons on each `button` call, which on a card's every refresh would cost more than the
+rest of the update."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
 from bot.domain.model import AnswerKind, Category, DraftState, State
+from bot.domain.records import Draft, Incident, Organisation
 from bot.keyboards.callbacks import (
     CategoryCb,
     DraftAct,
@@ -14,74 +23,81 @@ from bot.keyboards.callbacks import (
     PickAct,
     PickCb,
 )
-from bot.keyboards.layout import Keyboard, Markup
 from bot.texts import Texts
-from storage.records import Draft, Incident, Organisation
 
 PAGE_SIZE = 8
 _EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
+_EXECUTOR_ACTS = {
+    IncidentAct.ACCEPT: "accept",
+    IncidentAct.DECLINE: "decline",
+    IncidentAct.ANSWER: "answer",
+    IncidentAct.ATTACH: "attach",
+}
 
 
-def executor_card(texts: Texts, incident: Incident) -> Markup | None:
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def _keyboard(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The rows that have buttons; None if none has."""
+    kb = InlineKeyboardBuilder()
+    for row in rows:
+        if row:
+            kb.row(*row)
+    return kb.as_markup() if any(rows) else None
+
+
+def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
     if incident.state not in _EXECUTOR_STATES:
         return None
-    kb = Keyboard()
     acts = [IncidentAct.ANSWER, IncidentAct.ATTACH]
     if incident.state is State.ASSIGNED:
         acts = [IncidentAct.ACCEPT, IncidentAct.DECLINE, *acts]
     elif incident.state is State.IN_PROGRESS:
         acts = [IncidentAct.DECLINE, *acts]
-    names = {
-        IncidentAct.ACCEPT: "accept",
-        IncidentAct.DECLINE: "decline",
-        IncidentAct.ANSWER: "answer",
-        IncidentAct.ATTACH: "attach",
-    }
-    for act in acts:
-        kb.button(
-            text=texts.word("BUTTON", names[act]),
-            callback_data=IncidentCb(act=act, incident=incident.id),
+    buttons = [
+        _button(
+            texts.word("BUTTON", _EXECUTOR_ACTS[act]), IncidentCb(act=act, incident=incident.id)
         )
-    kb.adjust(2)
-    return kb.as_markup()
+        for act in acts
+    ]
+    return _keyboard(*(buttons[n : n + 2] for n in range(0, len(buttons), 2)))
 
 
-def coordinator_card(texts: Texts, incident: Incident) -> Markup | None:
-    """While the incident is new: category first, then the picker (edited into the card)."""
-    kb = Keyboard()
+def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
+    """While the incident is new: category first (the picker is then edited in)."""
+    rows = []
     if incident.state is State.NEW and incident.category is None:
-        for category in Category:
-            kb.button(
-                text=texts.word("CATEGORY", category),
-                callback_data=CategoryCb(incident=incident.id, category=category),
-            )
+        rows += [
+            [_button(texts.word("CATEGORY", c), CategoryCb(incident=incident.id, category=c))]
+            for c in Category
+        ]
     if incident.state is not State.CLOSED:
-        kb.button(
-            text=texts.word("BUTTON", "detected"),
-            callback_data=IncidentCb(act=IncidentAct.DETECTED, incident=incident.id),
-        )
+        detected = IncidentCb(act=IncidentAct.DETECTED, incident=incident.id)
+        rows.append([_button(texts.word("BUTTON", "detected"), detected)])
         if not incident.significant:
-            kb.button(
-                text=texts.word("BUTTON", "significant"),
-                callback_data=IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id),
-            )
-    kb.adjust(1)
-    return kb.as_markup() if kb.buttons else None
+            significant = IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id)
+            rows.append([_button(texts.word("BUTTON", "significant"), significant)])
+    return _keyboard(*rows)
 
 
-def blocks(texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]) -> Markup:
-    kb = Keyboard()
-    for block_id, name in items:
-        kb.button(
-            text=name,
-            callback_data=PickCb(act=PickAct.BLOCK, incident=incident_id, block=block_id),
-        )
-    kb.button(
-        text=texts.word("BUTTON", "search"),
-        callback_data=PickCb(act=PickAct.SEARCH, incident=incident_id),
+def _search(texts: Texts, incident_id: int) -> InlineKeyboardButton:
+    return _button(
+        texts.word("BUTTON", "search"), PickCb(act=PickAct.SEARCH, incident=incident_id)
     )
-    kb.adjust(1)
-    return kb.as_markup()
+
+
+def blocks(
+    texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(name, PickCb(act=PickAct.BLOCK, incident=incident_id, block=block_id))]
+        for block_id, name in items
+    ]
+    markup = _keyboard(*rows, [_search(texts, incident_id)])
+    assert markup is not None
+    return markup
 
 
 def organisations(
@@ -91,98 +107,78 @@ def organisations(
     *,
     block_id: int = 0,
     page: int = 0,
-) -> Markup:
+) -> InlineKeyboardMarkup:
     """One page of organisations with paging arrows, search and a way back to blocks."""
     pages = max(1, -(-len(orgs) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    kb = Keyboard()
-    for org in orgs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        kb.button(
-            text=org.name, callback_data=PickCb(act=PickAct.ORG, incident=incident_id, org=org.id)
+    rows = [
+        [_button(org.name, PickCb(act=PickAct.ORG, incident=incident_id, org=org.id))]
+        for org in orgs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    ]
+    arrows = [
+        _button(
+            texts.word("BUTTON", word),
+            PickCb(act=PickAct.BLOCK, incident=incident_id, block=block_id, page=target),
         )
-    sizes = [1] * min(PAGE_SIZE, len(orgs) - page * PAGE_SIZE)
-    if pages > 1:
-        nav = 0
-        if page > 0:
-            kb.button(
-                text=texts.word("BUTTON", "prev"),
-                callback_data=PickCb(
-                    act=PickAct.BLOCK, incident=incident_id, block=block_id, page=page - 1
-                ),
-            )
-            nav += 1
-        if page < pages - 1:
-            kb.button(
-                text=texts.word("BUTTON", "next"),
-                callback_data=PickCb(
-                    act=PickAct.BLOCK, incident=incident_id, block=block_id, page=page + 1
-                ),
-            )
-            nav += 1
-        sizes.append(nav)
-    kb.button(
-        text=texts.word("BUTTON", "search"),
-        callback_data=PickCb(act=PickAct.SEARCH, incident=incident_id),
+        for target, word in ((page - 1, "prev"), (page + 1, "next"))
+        if 0 <= target < pages
+    ]
+    back = _button(
+        texts.word("BUTTON", "blocks"), PickCb(act=PickAct.BLOCKS, incident=incident_id)
     )
-    kb.button(
-        text=texts.word("BUTTON", "blocks"),
-        callback_data=PickCb(act=PickAct.BLOCKS, incident=incident_id),
-    )
-    sizes.append(2)
-    kb.adjust(*sizes)
-    return kb.as_markup()
+    markup = _keyboard(*rows, arrows, [_search(texts, incident_id), back])
+    assert markup is not None
+    return markup
 
 
-def draft_editor(texts: Texts, draft: Draft) -> Markup | None:
+def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
     if draft.state is not DraftState.EDITING:
         return None
-    kb = Keyboard()
-    for kind in AnswerKind:
-        mark = "🔘 " if kind is draft.kind else "⚪ "
-        kb.button(
-            text=mark + texts.word("KIND", kind).capitalize(),
-            callback_data=DraftCb(act=DraftAct.KIND, draft=draft.id, kind=kind),
-        )
-    kb.button(
-        text=texts.word("BUTTON", "edit"), callback_data=DraftCb(act=DraftAct.EDIT, draft=draft.id)
+    kinds = [
+        [
+            _button(
+                ("🔘 " if kind is draft.kind else "⚪ ") + texts.word("KIND", kind).capitalize(),
+                DraftCb(act=DraftAct.KIND, draft=draft.id, kind=kind),
+            )
+        ]
+        for kind in AnswerKind
+    ]
+    edit = _button(texts.word("BUTTON", "edit"), DraftCb(act=DraftAct.EDIT, draft=draft.id))
+    attach = _button(
+        texts.word("BUTTON", "attach"),
+        IncidentCb(act=IncidentAct.ATTACH, incident=draft.incident_id),
     )
-    kb.button(
-        text=texts.word("BUTTON", "attach"),
-        callback_data=IncidentCb(act=IncidentAct.ATTACH, incident=draft.incident_id),
-    )
-    kb.button(
-        text=texts.word("BUTTON", "submit"),
-        callback_data=DraftCb(act=DraftAct.SUBMIT, draft=draft.id),
-    )
-    kb.adjust(1, 1, 1, 2, 1)
-    return kb.as_markup()
+    submit = _button(texts.word("BUTTON", "submit"), DraftCb(act=DraftAct.SUBMIT, draft=draft.id))
+    return _keyboard(*kinds, [edit, attach], [submit])
 
 
-def draft_approval(texts: Texts, draft: Draft) -> Markup | None:
-    kb = Keyboard()
+def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
     if draft.state is DraftState.SUBMITTED:
-        kb.button(
-            text=texts.word("BUTTON", "approve"),
-            callback_data=DraftCb(act=DraftAct.APPROVE, draft=draft.id),
+        return _keyboard(
+            [
+                _button(
+                    texts.word("BUTTON", "approve"), DraftCb(act=DraftAct.APPROVE, draft=draft.id)
+                )
+            ],
+            [
+                _button(
+                    texts.word("BUTTON", "return"), DraftCb(act=DraftAct.RETURN, draft=draft.id)
+                )
+            ],
         )
-        kb.button(
-            text=texts.word("BUTTON", "return"),
-            callback_data=DraftCb(act=DraftAct.RETURN, draft=draft.id),
+    if draft.state is DraftState.APPROVED:
+        return _keyboard(
+            [
+                _button(
+                    texts.word("BUTTON", "publish"), DraftCb(act=DraftAct.PUBLISH, draft=draft.id)
+                )
+            ]
         )
-    elif draft.state is DraftState.APPROVED:
-        kb.button(
-            text=texts.word("BUTTON", "publish"),
-            callback_data=DraftCb(act=DraftAct.PUBLISH, draft=draft.id),
-        )
-    else:
-        return None
-    return kb.as_markup()
+    return None
 
 
-def attach_done(texts: Texts, draft_id: int) -> Markup:
-    kb = Keyboard()
-    kb.button(
-        text=texts.word("BUTTON", "done"),
-        callback_data=DraftCb(act=DraftAct.ATTACH_DONE, draft=draft_id),
-    )
-    return kb.as_markup()
+def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
+    done = DraftCb(act=DraftAct.ATTACH_DONE, draft=draft_id)
+    markup = _keyboard([_button(texts.word("BUTTON", "done"), done)])
+    assert markup is not None
+    return markup

@@ -1,17 +1,18 @@
-"""Directory use cases: CSV import/export, binding accounts by invite, organisation groups."""
+"""Directory use cases: who is acting, CSV import and export, binding accounts by invite,
+organisation groups, and the routing picker's choices."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.actions import Actor
+from bot.domain.directory_file import parse_directory, write_directory
 from bot.domain.model import Role
-from bot.services.directory_csv import parse_directory, write_directory
-from bot.services.workflow import utc_now
+from bot.domain.records import Organisation, Person
 from storage import directory as repo
 from storage.db import Database
-from storage.records import Organisation, Person
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,30 @@ class ImportResult:
 
 
 class Directory:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], coordinator_ids: Collection[int] = ()
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.coordinator_ids = frozenset(coordinator_ids)  # from the settings
+
+    async def actor(self, telegram_id: int, telegram_name: str) -> Actor:
+        """The person behind an update, read by their Telegram id (an index)."""
+        async with self.db.read() as conn:
+            person = await repo.person_by_telegram(conn, telegram_id)
+        is_coordinator = telegram_id in self.coordinator_ids or (
+            person is not None and person.role is Role.COORDINATOR
+        )
+        if person is None:
+            return Actor(telegram_id, telegram_name, is_coordinator=is_coordinator)
+        return Actor(
+            telegram_id,
+            person.full_name,
+            person_id=person.id,
+            role=person.role,
+            organisation_id=person.organisation_id,
+            is_coordinator=is_coordinator,
+        )
 
     async def import_csv(self, text: str) -> ImportResult:
         """All or nothing: DirectoryError (with line numbers) before anything is written."""
@@ -82,14 +104,4 @@ class Directory:
             return await repo.routable_organisations(conn, block_id=block_id, name_like=name_like)
 
     async def block_name(self, block_id: int) -> str:
-        blocks = dict(await self.blocks())
-        return blocks.get(block_id, "")
-
-
-ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
-    None: ("start", "help"),
-    Role.EXECUTOR: ("my", "incident", "help", "cancel"),
-    Role.COORDINATOR: ("open", "incident", "status", "help", "cancel"),
-    Role.SUPERVISOR: ("incident", "help"),
-    Role.HEAD: ("incident", "help"),
-}
+        return dict(await self.blocks()).get(block_id, "")

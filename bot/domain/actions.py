@@ -1,6 +1,6 @@
-"""Who may do what to an incident, and where each action leads.
+"""The actions on an incident: who may take each, from which states, and where it leads.
 
-Every handler asks `check()` before it changes anything, so a stale button, a second tap,
+Every use case asks `check()` before it changes anything, so a stale button, a second tap,
 a stranger or forged callback data all end here with a `Denial` instead of a change.
 """
 
@@ -78,6 +78,16 @@ class Denial(StrEnum):
     EMPTY_DRAFT = "empty_draft"
     NO_SUCH_ORGANISATION = "no_such_organisation"
     ALREADY_SIGNIFICANT = "already_significant"
+
+
+class Refused(Exception):
+    """An action the rules do not allow; `denial` says why, `state` is the incident's now.
+    Raised before anything is written, so the update commits only its refusal."""
+
+    def __init__(self, denial: Denial, state: State | None = None) -> None:
+        super().__init__(denial)
+        self.denial = denial
+        self.state = state
 
 
 @dataclass(frozen=True)

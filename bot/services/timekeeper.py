@@ -1,45 +1,30 @@
-"""Keeps the stored stage clocks in step with incident states, and says what is due."""
+"""Keeps the stored stage clocks in step with incident states, and says which moments of their
+plans (reminders, due, escalations) have come."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from datetime import datetime
 
 import aiosqlite
 
+from bot.domain.deadlines import FROM_DETECTION, Clock, Step, current_step, plan, running_clocks
+from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
-from bot.domain.timers import (
-    FROM_DETECTION,
-    Clock,
-    Step,
-    StepKind,
-    current_step,
-    plan,
-    running_clocks,
-)
+from bot.domain.records import Incident, Timer
+from storage import directory as directory_repo
 from storage import incidents as incident_repo
 from storage import timers as repo
-from storage.records import Incident, Timer
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something the scheduler must tell people about one running stage."""
-
-    incident_id: int
-    stage: Stage
-    organisation_id: int | None
-    kind: StepKind
-    number: int
-    due_at: datetime
-    left: timedelta  # working time left (reminders)
-    late: timedelta  # working time overdue (due and escalations)
+from storage.db import Database
 
 
 class Timekeeper:
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, db: Database, profile: Profile) -> None:
+        self.db = db
         self.profile = profile
+        # Told, once the change has committed, the first moment a newly started clock will
+        # need attention: the scheduler aims at it if that is sooner than its next wake-up.
+        self.on_new_moment: Callable[[datetime], None] = lambda moment: None
 
     def plan(self, timer: Timer) -> list[Step]:
         return plan(
@@ -69,8 +54,7 @@ class Timekeeper:
     async def start(
         self, conn: aiosqlite.Connection, incident: Incident, now: datetime
     ) -> list[Timer]:
-        """The clocks of an incident just created (it has none yet and no organisations):
-        what `sync` would do, without reading back what the caller has just written."""
+        """The clocks of an incident just created (it has none yet and no organisations)."""
         return await self._align(conn, incident, [], [], now, ())
 
     async def _align(
@@ -82,7 +66,7 @@ class Timekeeper:
         now: datetime,
         restart: Collection[Stage],
     ) -> list[Timer]:
-        """Returns the timers running afterwards."""
+        """Returns the timers running afterwards, as `repo.running` orders them."""
         wanted = running_clocks(incident.state, organisations)
         kept: dict[Clock, Timer] = {}
         for timer in running:
@@ -99,14 +83,22 @@ class Timekeeper:
             starting.append(
                 repo.NewTimer(clock.stage, clock.organisation_id, started, due, steps[0].at)
             )
+        if starting:
+            first = min(t.next_at for t in starting if t.next_at is not None)
+            self.db.after_commit(lambda: self.on_new_moment(first))
         timers = [*kept.values(), *await repo.start(conn, incident.id, starting)]
-        return sorted(timers, key=lambda t: (t.due_at, t.id))  # as `running` reads them
+        return sorted(timers, key=lambda t: (t.due_at, t.id))
 
-    async def fire(self, conn: aiosqlite.Connection, now: datetime) -> list[Notice]:
+    async def fire(self, conn: aiosqlite.Connection, now: datetime) -> list[TermNotice]:
         """Advance every timer whose moment has come; return what to tell (in the caller's
         transaction, so a notice is recorded as given exactly when it is produced)."""
         notices = []
-        for timer in await repo.due(conn, now):
+        due = await repo.due(conn, now)
+        names = await directory_repo.organisation_names(
+            conn, {t.organisation_id for t in due if t.organisation_id is not None}
+        )
+        calendar = self.profile.calendar
+        for timer in due:
             steps = self.plan(timer)
             index = current_step(steps, timer.step, now)
             if index is None:  # the plan moved (profile changed): re-aim at the next step
@@ -118,20 +110,18 @@ class Timekeeper:
             step = steps[index]
             following_at = steps[index + 1].at if index + 1 < len(steps) else None
             await repo.advance(conn, timer.id, index + 1, following_at)
-            calendar = self.profile.calendar
             notices.append(
-                Notice(
+                TermNotice(
                     incident_id=timer.incident_id,
                     stage=timer.stage,
-                    organisation_id=timer.organisation_id,
                     kind=step.kind,
-                    number=step.number,
+                    organisation_id=timer.organisation_id,
+                    organisation=names.get(timer.organisation_id or 0, ""),
                     due_at=timer.due_at,
                     left=calendar.between(now, timer.due_at),
                     late=calendar.between(timer.due_at, now),
+                    number=step.number,
+                    total=self.profile.reminders.escalation_times,
                 )
             )
         return notices
-
-    async def earliest(self, conn: aiosqlite.Connection) -> datetime | None:
-        return await repo.earliest(conn)

@@ -6,29 +6,33 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app import create_bot
+from aiogram.utils.deep_linking import create_deep_link, create_start_link
+
+from bot.app import create_bot, utc_now
 from bot.config import Settings
+from bot.domain.directory_file import DirectoryError
+from bot.domain.records import Person
 from bot.services.directory import Directory, ImportResult
-from bot.services.directory_csv import DirectoryError
 from storage.db import Database
 
 
-async def bot_username(settings: Settings) -> str:
-    if settings.bot_username:
-        return settings.bot_username.lstrip("@")
-    bot = create_bot(settings)
-    try:
-        me = await bot.get_me()
-    except Exception as exc:  # any failure here only costs the bot's name in the links
-        print(
-            f"Не удалось узнать имя бота у Telegram ({type(exc).__name__}); "
-            "укажите BOT_USERNAME в .env. В ссылках ниже вместо имени — <имя_бота>.",
-            file=sys.stderr,
-        )
-        return "<имя_бота>"
-    finally:
-        await bot.session.close()
-    return me.username or ""
+async def invite_links(settings: Settings, people: list[Person]) -> list[tuple[Person, str]]:
+    """Each person's one-time link: t.me/<bot>?start=<code> (aiogram's deep links)."""
+    username = (settings.bot_username or "").lstrip("@")
+    if not username:
+        bot = create_bot(settings)
+        try:
+            return [(p, await create_start_link(bot, p.invite_code or "")) for p in people]
+        except Exception as exc:  # any failure here only costs the bot's name in the links
+            print(
+                f"Не удалось узнать имя бота у Telegram ({type(exc).__name__}); "
+                "укажите BOT_USERNAME в .env. В ссылках ниже вместо имени — <имя_бота>.",
+                file=sys.stderr,
+            )
+            username = "<имя_бота>"
+        finally:
+            await bot.session.close()
+    return [(p, create_deep_link(username, "start", p.invite_code or "")) for p in people]
 
 
 def read_csv(path: Path) -> str:
@@ -42,19 +46,19 @@ def read_csv(path: Path) -> str:
 async def _export(settings: Settings) -> str:
     db = await Database.open(settings.database_path)
     try:
-        return await Directory(db).export_csv()
+        return await Directory(db, utc_now).export_csv()
     finally:
         await db.close()
 
 
-async def _import(settings: Settings, text: str) -> tuple[ImportResult, str]:
+async def _import(settings: Settings, text: str) -> tuple[ImportResult, list[tuple[Person, str]]]:
     db = await Database.open(settings.database_path)
     try:
-        result = await Directory(db).import_csv(text)
+        result = await Directory(db, utc_now).import_csv(text)
     finally:
         await db.close()
-    username = await bot_username(settings) if result.pending_invites else ""
-    return result, username
+    links = await invite_links(settings, result.pending_invites) if result.pending_invites else []
+    return result, links
 
 
 def run_directory(settings: Settings, action: str, file: Path | None) -> int:
@@ -71,7 +75,7 @@ def run_directory(settings: Settings, action: str, file: Path | None) -> int:
         print(f"Файл не найден: {file}", file=sys.stderr)
         return 1
     try:
-        result, username = asyncio.run(_import(settings, read_csv(file)))
+        result, links = asyncio.run(_import(settings, read_csv(file)))
     except DirectoryError as exc:
         print("Справочник не загружен, в базе ничего не изменено. Ошибки:", file=sys.stderr)
         for line, problem in exc.problems:
@@ -81,11 +85,9 @@ def run_directory(settings: Settings, action: str, file: Path | None) -> int:
         f"Загружено строк: {result.rows}; новых сотрудников: {result.added}; "
         f"отключено (нет в файле): {result.deactivated}."
     )
-    if result.pending_invites:
+    if links:
         print("Ссылки-приглашения (каждая — для одного человека, одноразовая):")
-        for person in result.pending_invites:
+        for person, link in links:
             where = f", {person.organisation}" if person.organisation else ""
-            print(
-                f"  {person.full_name}{where}: https://t.me/{username}?start={person.invite_code}"
-            )
+            print(f"  {person.full_name}{where}: {link}")
     return 0

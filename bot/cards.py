@@ -1,0 +1,121 @@
+"""What an incident or a draft looks like to each audience: text and buttons. Pure: whatever a
+card shows is handed in (the notifier reads it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.domain.calendar import WorkingCalendar
+from bot.domain.model import CardAudience, State
+from bot.domain.records import Draft, Incident, IncidentView, Organisation
+from bot.keyboards import incident as kb
+from bot.texts import Texts
+
+RECENT_EVENTS = 3
+ROUTABLE = frozenset({State.NEW, State.DECLINED})
+
+
+@dataclass(frozen=True)
+class RoutingChoices:
+    """Where the coordinator may route the incident: the blocks; after a decline, the other
+    organisations of the declined one's block come first (one tap to re-route)."""
+
+    blocks: list[tuple[int, str]]
+    block_id: int = 0
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+class Cards:
+    def __init__(self, texts: Texts, calendar: WorkingCalendar) -> None:
+        self.texts = texts
+        self.calendar = calendar
+
+    # --- the incident card ---------------------------------------------------------------
+
+    def incident(self, view: IncidentView, now: datetime) -> tuple[str, bool]:
+        """The card's HTML (the same for every audience) and whether the post's text had to
+        be shortened to fit."""
+        recent = view.events[-RECENT_EVENTS:]
+        deadlines = self.deadlines(view, now)
+
+        def render(source: str, truncated: bool) -> str:
+            return self.texts.render(
+                "card.html.j2",
+                view=view,
+                source=source,
+                truncated=truncated,
+                recent=recent,
+                deadlines=deadlines,
+            )
+
+        return self.texts.fit(render, view.incident.source_text)
+
+    def deadlines(self, view: IncidentView, now: datetime) -> list[dict[str, Any]]:
+        """The running terms with their due moment and, when late, by how much (working
+        time, as of `now`)."""
+        names = {a.organisation_id: a.organisation for a in view.assignments}
+        return [
+            {
+                "stage": t.stage.value,
+                "organisation": names.get(t.organisation_id) if t.organisation_id else None,
+                "due": t.due_at,
+                "late": self.calendar.between(t.due_at, now) if now > t.due_at else None,
+            }
+            for t in view.timers
+        ]
+
+    def buttons(
+        self,
+        view: IncidentView,
+        audience: CardAudience,
+        organisation_id: int | None = None,
+        routing: RoutingChoices | None = None,
+    ) -> InlineKeyboardMarkup | None:
+        incident = view.incident
+        if audience is CardAudience.COORDINATOR:
+            if incident.category and incident.state in ROUTABLE and routing is not None:
+                return self.routing(incident, routing)
+            return kb.coordinator_card(self.texts, incident)
+        if audience is CardAudience.EXECUTOR:
+            if organisation_id not in view.active_organisations:
+                return None  # declined or handed over: nothing more for them to press
+            return kb.executor_card(self.texts, incident)
+        if audience is CardAudience.PICKER and incident.state in ROUTABLE and routing:
+            return self.routing(incident, routing)
+        return None
+
+    def routing(self, incident: Incident, routing: RoutingChoices) -> InlineKeyboardMarkup:
+        if routing.organisations:
+            return kb.organisations(
+                self.texts, incident.id, routing.organisations, block_id=routing.block_id
+            )
+        return kb.blocks(self.texts, incident.id, routing.blocks)
+
+    # --- drafts --------------------------------------------------------------------------
+
+    def draft(self, draft: Draft, audience: CardAudience) -> tuple[str, bool]:
+        """A draft as its author edits it, or as the coordinator decides on it; for
+        PUBLISH, the bare text (a long press copies exactly what goes to IM)."""
+        if audience is CardAudience.PUBLISH:
+            return self.texts.message("full_text", text=draft.text), False
+
+        def render(text: str, truncated: bool) -> str:
+            return self.texts.render(
+                "draft.html.j2",
+                draft=draft,
+                audience=audience,
+                text=text,
+                truncated=truncated,
+                attachments=draft.attachments,
+            )
+
+        return self.texts.fit(render, draft.text)
+
+    def draft_buttons(self, draft: Draft, audience: CardAudience) -> InlineKeyboardMarkup | None:
+        if audience is CardAudience.DRAFT:
+            return kb.draft_editor(self.texts, draft)
+        return kb.draft_approval(self.texts, draft)

@@ -1,0 +1,71 @@
+"""The Bot API call that delivers each kind of outbox row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+)
+from aiogram.types.media_union import MediaUnion
+from aiogram.utils.media_group import MediaGroupBuilder
+
+from bot.delivery.error_policy import NotSendable
+from storage.outbox import OutboxRow
+
+
+async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | None:
+    """Send the row; returns the id of the message it created, if any. `card_message_id` is
+    the message an edit changes."""
+    p = row.payload
+    markup = InlineKeyboardMarkup.model_validate(p["markup"]) if p.get("markup") else None
+    if row.method == "message":
+        reply = None
+        if p.get("reply_to"):
+            reply = ReplyParameters(message_id=p["reply_to"], allow_sending_without_reply=True)
+        sent = await bot.send_message(
+            row.chat_id, p["text"], reply_markup=markup, reply_parameters=reply
+        )
+        return sent.message_id
+    if row.method in ("edit", "markup"):
+        if card_message_id is None:
+            raise NotSendable("the card itself was never delivered")
+        if row.method == "edit":
+            await bot.edit_message_text(
+                text=p["text"],
+                chat_id=row.chat_id,
+                message_id=card_message_id,
+                reply_markup=markup,
+            )
+        else:
+            await bot.edit_message_reply_markup(
+                chat_id=row.chat_id, message_id=card_message_id, reply_markup=markup
+            )
+        return None
+    if row.method == "album":
+        album = MediaGroupBuilder()
+        for item in p["media"]:
+            album.add(type=item["kind"], media=item["file_id"])
+        media: list[MediaUnion] = list(album.build())  # the same types; aiogram's hints differ
+        messages = await bot.send_media_group(row.chat_id, media)
+        return messages[0].message_id
+    if row.method == "media":
+        return (await _send_one(bot, row.chat_id, p["media"])).message_id
+    if row.method == "commands":
+        commands = [BotCommand.model_validate(c) for c in p["commands"]]
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=row.chat_id))
+        return None
+    raise NotSendable(f"unknown outbox method {row.method}")
+
+
+async def _send_one(bot: Bot, chat_id: int, item: dict[str, Any]) -> Message:
+    if item["kind"] == "photo":
+        return await bot.send_photo(chat_id, item["file_id"])
+    if item["kind"] == "video":
+        return await bot.send_video(chat_id, item["file_id"])
+    return await bot.send_document(chat_id, item["file_id"])

@@ -1,0 +1,278 @@
+"""Who is told what after each change: the regulation's notices in one place.
+
+Beside these, every change edits each message that already shows the incident (its cards) to
+match; that is the notifier's part and not repeated here. A reply to the person who acted goes
+to the chat they acted in (`To.chat`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.deadlines import StepKind
+from bot.domain.model import CardAudience, Category
+from bot.domain.outcomes import (
+    Accepted,
+    Approved,
+    CategorySet,
+    ChatUnreachable,
+    Declined,
+    DetectionChanged,
+    DraftReady,
+    EvidenceAdded,
+    KindChosen,
+    MarkedSignificant,
+    Opened,
+    Outcome,
+    Published,
+    Returned,
+    Routed,
+    Submitted,
+    TermNotice,
+)
+
+
+class Recipient(StrEnum):
+    CHAT = "chat"  # one chat: the one the person acted in
+    COORDINATORS = "coordinators"
+    ORGANISATION = "organisation"  # its group if the bot is in one, else its bound people
+    SUPERVISORS = "supervisors"  # the deputy heads who supervise an organisation
+    HEAD = "head"
+
+
+@dataclass(frozen=True)
+class To:
+    recipient: Recipient
+    id: int | None = None  # the chat, or the organisation
+
+    @classmethod
+    def chat(cls, chat_id: int) -> To:
+        return cls(Recipient.CHAT, chat_id)
+
+    @classmethod
+    def organisation(cls, organisation_id: int) -> To:
+        return cls(Recipient.ORGANISATION, organisation_id)
+
+
+COORDINATORS = To(Recipient.COORDINATORS)
+HEAD = To(Recipient.HEAD)
+
+
+class Show(StrEnum):
+    CARD = "card"  # the incident card for `audience`, kept current
+    SOURCE_MEDIA = "source_media"  # the post's photos, videos and documents
+    DRAFT = "draft"  # the latest draft for `audience`, kept current
+    DRAFT_MEDIA = "draft_media"  # the draft's evidence
+    TEXT = "text"  # `message`, a macro of templates/messages.html.j2
+
+
+class Buttons(StrEnum):
+    """Buttons under a TEXT notice."""
+
+    EXECUTOR = "executor"  # the executor's card buttons (accept, answer, …)
+    ROUTING = "routing"  # where to route the incident; spent once it is routed
+    ATTACH_DONE = "attach_done"  # «Готово» after evidence
+
+
+@dataclass(frozen=True)
+class Notice:
+    to: tuple[To, ...]  # a chat in several of them hears it once
+    show: Show
+    audience: CardAudience | None = None
+    message: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    buttons: Buttons | None = None
+    reply_to: int | None = None
+    skip_chat: int | None = None  # not to this chat even if it is one of `to`
+
+
+def text(
+    to: To | tuple[To, ...],
+    message: str,
+    *,
+    buttons: Buttons | None = None,
+    reply_to: int | None = None,
+    skip_chat: int | None = None,
+    **params: Any,
+) -> Notice:
+    return Notice(
+        to if isinstance(to, tuple) else (to,),
+        Show.TEXT,
+        message=message,
+        params=params,
+        buttons=buttons,
+        reply_to=reply_to,
+        skip_chat=skip_chat,
+    )
+
+
+def show(to: To | tuple[To, ...], what: Show, audience: CardAudience | None = None) -> Notice:
+    return Notice(to if isinstance(to, tuple) else (to,), what, audience)
+
+
+def _to_head(outcome: Outcome, significant: bool) -> list[Notice]:
+    # p. 25: socially significant and high-importance incidents go to the Head at once,
+    # with a copy of the card that follows the incident.
+    return [
+        text(HEAD, "to_head", incident_id=outcome.incident_id, significant=significant),
+        show(HEAD, Show.CARD, CardAudience.VIEW),
+    ]
+
+
+def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
+    match outcome:
+        case Opened(chat_id=chat, new=True):
+            # The coordinator who forwarded the post gets its card, which asks the category.
+            return [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
+        case CategorySet(category=category, routable=routable, chat_id=chat):
+            told = _to_head(outcome, False) if category is Category.HIGH else []
+            if not routable:
+                told.append(text(To.chat(chat), "no_organisations"))
+            return told
+        case DetectionChanged(chat_id=chat):
+            return [text(To.chat(chat), "detected_set", incident_id=outcome.incident_id)]
+        case MarkedSignificant():
+            return _to_head(outcome, True)
+        case Routed(organisation_id=org, organisation=name, reachable=reachable):
+            # p. 10: the organisation gets the post's media and its card.
+            told = [
+                show(To.organisation(org), Show.SOURCE_MEDIA),
+                show(To.organisation(org), Show.CARD, CardAudience.EXECUTOR),
+            ]
+            if not reachable:
+                told.append(
+                    text(
+                        COORDINATORS,
+                        "undeliverable",
+                        incident_id=outcome.incident_id,
+                        organisation=name,
+                    )
+                )
+            return told
+        case Declined(chat_id=chat):
+            # p. 11: back to the coordinator with the reason, ready to be routed again.
+            return [
+                text(
+                    COORDINATORS,
+                    "declined_to_coordinator",
+                    incident_id=outcome.incident_id,
+                    organisation=outcome.organisation,
+                    person=outcome.person,
+                    reason=outcome.reason,
+                    buttons=Buttons.ROUTING,
+                ),
+                text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
+            ]
+        case DraftReady(chat_id=chat, reply_to=reply_to):
+            return [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)]
+        case EvidenceAdded(chat_id=chat, acknowledge=True):
+            return [
+                text(
+                    To.chat(chat),
+                    "attached",
+                    incident_id=outcome.incident_id,
+                    buttons=Buttons.ATTACH_DONE,
+                    reply_to=outcome.reply_to,
+                )
+            ]
+        case Submitted():
+            # p. 13: the draft goes to the coordinator for approval, evidence first.
+            return [
+                show(COORDINATORS, Show.DRAFT_MEDIA),
+                show(COORDINATORS, Show.DRAFT, CardAudience.APPROVAL),
+            ]
+        case Approved(kind=kind, organisations=orgs):
+            # p. 14, 16: the executor learns it is approved; the coordinator gets the text to
+            # place in «Инцидент Менеджмент», with its evidence and «Опубликовано».
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "approved_to_executor",
+                    incident_id=outcome.incident_id,
+                    kind=kind,
+                ),
+                text(COORDINATORS, "ready_to_publish", incident_id=outcome.incident_id, kind=kind),
+                show(COORDINATORS, Show.DRAFT_MEDIA),
+                show(COORDINATORS, Show.DRAFT, CardAudience.PUBLISH),
+            ]
+        case Returned(organisations=orgs, chat_id=chat):
+            # p. 14, 15: returned with the reasons, to be reworked.
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "returned_to_executor",
+                    incident_id=outcome.incident_id,
+                    version=outcome.version,
+                    reason=outcome.reason,
+                    buttons=Buttons.EXECUTOR,
+                ),
+                text(
+                    To.chat(chat),
+                    "returned_done",
+                    incident_id=outcome.incident_id,
+                    version=outcome.version,
+                ),
+            ]
+        case Published(organisations=orgs):
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "published_to_executor",
+                    incident_id=outcome.incident_id,
+                    kind=outcome.kind,
+                    closed=outcome.closed,
+                    buttons=Buttons.EXECUTOR,
+                )
+            ]
+        case TermNotice():
+            return _term_notices(outcome)
+        case ChatUnreachable():
+            return [
+                text(
+                    COORDINATORS,
+                    "unreachable",
+                    person=outcome.person,
+                    organisation=outcome.organisation,
+                    group=outcome.group,
+                    chat_id=outcome.chat_id,
+                    blocked=outcome.blocked,
+                    skip_chat=outcome.chat_id,
+                )
+            ]
+        case Accepted() | KindChosen() | Opened() | EvidenceAdded():
+            return []  # the cards show it
+    raise ValueError(f"no notification rule for {outcome!r}")
+
+
+def _term_notices(notice: TermNotice) -> list[Notice]:
+    """A reminder to whoever's move it is; the due moment to them too; an overdue executor
+    stage to the coordinator and to the deputy head who supervises the organisation (p. 24),
+    repeated while it stays overdue."""
+    org = notice.organisation_id
+    mover = COORDINATORS if org is None else To.organisation(org)
+    common: dict[str, Any] = {
+        "incident_id": notice.incident_id,
+        "stage": notice.stage.value,
+        "organisation": notice.organisation,
+        "due": notice.due_at,
+    }
+    told = []
+    if notice.kind is StepKind.REMIND:
+        told.append(text(mover, "reminder", left=notice.left, **common))
+    if notice.kind is StepKind.DUE:
+        told.append(text(mover, "overdue", **common))
+    if org is not None and notice.kind is not StepKind.REMIND:
+        watchers = (COORDINATORS, To(Recipient.SUPERVISORS, org))
+        told.append(
+            text(
+                watchers,
+                "escalation",
+                late=notice.late,
+                number=notice.number,
+                total=notice.total,
+                **common,
+            )
+        )
+    return told

@@ -1,0 +1,140 @@
+"""What a use case did, as the notification policy needs to know it.
+
+Each use case returns one of these; bot/domain/notification_policy.py turns it into who is
+told what. `chat_id` is the chat the person acted in (replies go there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.deadlines import StepKind
+from bot.domain.model import AnswerKind, Category
+from bot.domain.profile import Stage
+
+
+@dataclass(frozen=True)
+class Outcome:
+    incident_id: int
+
+
+@dataclass(frozen=True)
+class Opened(Outcome):
+    chat_id: int
+    new: bool  # False: a further photo of an album that opened the incident already
+
+
+@dataclass(frozen=True)
+class CategorySet(Outcome):
+    chat_id: int
+    category: Category
+    routable: bool  # the directory has organisations to route to
+
+
+@dataclass(frozen=True)
+class DetectionChanged(Outcome):
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class MarkedSignificant(Outcome):
+    pass
+
+
+@dataclass(frozen=True)
+class Routed(Outcome):
+    organisation_id: int
+    organisation: str
+    reachable: bool  # someone of the organisation (or its group) can receive the card
+
+
+@dataclass(frozen=True)
+class Accepted(Outcome):
+    pass
+
+
+@dataclass(frozen=True)
+class Declined(Outcome):
+    chat_id: int
+    organisation: str
+    person: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DraftReady(Outcome):
+    """The draft as it stands goes to its author: after writing, or when done attaching."""
+
+    chat_id: int
+    draft_id: int
+    reply_to: int | None
+
+
+@dataclass(frozen=True)
+class EvidenceAdded(Outcome):
+    chat_id: int
+    draft_id: int
+    reply_to: int
+    acknowledge: bool  # False for the further items of an album already acknowledged
+
+
+@dataclass(frozen=True)
+class KindChosen(Outcome):
+    draft_id: int
+
+
+@dataclass(frozen=True)
+class Submitted(Outcome):
+    draft_id: int
+
+
+@dataclass(frozen=True)
+class Approved(Outcome):
+    draft_id: int
+    kind: AnswerKind
+    organisations: tuple[int, ...]  # working on it
+
+
+@dataclass(frozen=True)
+class Returned(Outcome):
+    chat_id: int
+    draft_id: int
+    version: int
+    reason: str
+    organisations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Published(Outcome):
+    draft_id: int
+    kind: AnswerKind
+    closed: bool
+    organisations: tuple[int, ...]  # every organisation that worked on it and did not decline
+
+
+@dataclass(frozen=True)
+class TermNotice(Outcome):
+    """A stage clock reached a moment of its plan: a reminder, the due moment, or a further
+    escalation while overdue."""
+
+    stage: Stage
+    kind: StepKind
+    organisation_id: int | None  # whose move it is; None: the coordinator's
+    organisation: str
+    due_at: datetime
+    left: timedelta  # working time left (reminders)
+    late: timedelta  # working time overdue
+    number: int  # escalation count
+    total: int  # escalations at most
+
+
+@dataclass(frozen=True)
+class ChatUnreachable:
+    """The sender cannot write to a chat, for good (blocked, deleted)."""
+
+    chat_id: int
+    blocked: bool
+    person: str | None
+    organisation: str | None
+    group: str | None  # the organisation whose group the chat is

@@ -1,0 +1,163 @@
+"""Plain records of what the bot keeps: the directory, incidents and their parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.model import (
+    AnswerKind,
+    AssignmentStatus,
+    AttachmentKind,
+    Category,
+    DraftState,
+    Role,
+    State,
+)
+from bot.domain.profile import Stage
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: int
+    name: str
+    block_id: int | None
+    block: str
+    chat_id: int | None  # the organisation's group, if the bot was added to one
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    full_name: str
+    position: str
+    role: Role
+    organisation_id: int | None
+    organisation: str
+    telegram_id: int | None
+    invite_code: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    state: State
+    category: Category | None
+    significant: bool
+    source_text: str
+    source_link: str | None
+    source_origin: str | None
+    detected_at: datetime
+    answer_due_at: datetime | None
+    created_by: int
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: int
+    incident_id: int
+    organisation_id: int
+    organisation: str
+    status: AssignmentStatus
+    assigned_at: datetime
+    accepted_at: datetime | None
+    accepted_by_name: str | None
+    declined_at: datetime | None
+    decline_reason: str | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    incident_id: int
+    assignment_id: int
+    version: int
+    kind: AnswerKind
+    text: str
+    state: DraftState
+    author_name: str | None
+    organisation: str
+    created_at: datetime
+    return_reason: str | None
+    attachments: int  # how many photos, videos and documents it carries
+    latest: bool  # the incident's latest version (only it may be acted on)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    kind: AttachmentKind
+    file_id: str
+    media_group_id: str | None
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo, video or document as it arrived in a message."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_unique_id: str
+    media_group_id: str | None  # set for each item of an album
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    actor_name: str
+    action: str
+    state_after: State
+    organisation: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """The clock of one running stage of an incident (a regulation term)."""
+
+    id: int
+    incident_id: int
+    stage: Stage
+    organisation_id: int | None  # whose move it is; None: the coordinator's
+    started_at: datetime
+    due_at: datetime
+    step: int  # index of the next reminder or escalation in its plan
+    next_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """Everything a card or a history shows about one incident."""
+
+    incident: Incident
+    assignments: list[Assignment]
+    draft: Draft | None  # the latest version
+    source_media: list[Attachment]
+    events: list[Event]
+    timers: list[Timer]
+
+    @property
+    def active_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.status is AssignmentStatus.ACTIVE]
+
+    @property
+    def active_organisations(self) -> list[int]:
+        return [a.organisation_id for a in self.active_assignments]
+
+    @property
+    def last_decline(self) -> Assignment | None:
+        declined = [a for a in self.assignments if a.status is AssignmentStatus.DECLINED]
+        return declined[-1] if declined else None
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """One line of /open or /my."""
+
+    id: int
+    state: State
+    answer_due_at: datetime | None
+    organisations: list[str]  # working on it now

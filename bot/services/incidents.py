@@ -1,0 +1,169 @@
+"""The incident from the forwarded post to its executor: category, detection time, «социально
+значимое», routing; the executor accepts or declines; the stage clocks' notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import outcomes as done
+from bot.domain.actions import Action, Actor, Denial, Refused, after_action
+from bot.domain.deadlines import FROM_DETECTION
+from bot.domain.model import Category, State
+from bot.domain.profile import Stage
+from bot.domain.records import Incident, Media
+from bot.services import checks
+from bot.services.use_cases import UseCases
+from storage import directory as directory_repo
+from storage import drafts as draft_repo
+from storage import incidents as repo
+
+
+class Incidents(UseCases):
+    # --- coordinator ---------------------------------------------------------------------
+
+    async def open_incident(
+        self,
+        actor: Actor,
+        chat_id: int,
+        *,
+        text: str,
+        link: str | None,
+        origin: str | None,
+        media: Media | None,
+        detected_at: datetime,
+    ) -> done.Opened:
+        """An incident from a forwarded post. A further message of the same album adds its
+        media to the incident it opened."""
+        if not actor.is_coordinator:
+            raise Refused(Denial.NOT_COORDINATOR)
+        now = self.clock()
+        group = media.media_group_id if media else None
+        async with self.db.transaction() as conn:
+            existing = None
+            if group:
+                existing = await repo.incident_by_media_group(conn, actor.telegram_id, group)
+            if existing is None:
+                incident = await repo.create_incident(
+                    conn,
+                    source_text=text,
+                    source_link=link,
+                    source_origin=origin,
+                    media_group_id=group,
+                    detected_at=detected_at,
+                    created_by=actor.telegram_id,
+                    now=now,
+                )
+                await self._record(conn, incident.id, actor, "created", State.NEW, now)
+                await self.timekeeper.start(conn, incident, now)
+            else:
+                incident = existing
+                if text and not existing.source_text:
+                    await repo.update_incident(conn, existing.id, source_text=text)
+            if media:
+                await draft_repo.add_attachment(conn, incident.id, None, media, now)
+            return await self._tell(done.Opened(incident.id, chat_id, new=existing is None))
+
+    async def set_category(
+        self, actor: Actor, chat_id: int, incident_id: int, category: Category
+    ) -> done.CategorySet:
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.SET_CATEGORY, incident_id)
+            if incident.category is category:
+                raise Refused(Denial.WRONG_STATE, incident.state)  # a second tap
+            await repo.update_incident(conn, incident_id, category=category.value)
+            await self._event(
+                conn, incident_id, actor, "category", incident.state, comment=category.value
+            )
+            routable = bool(await directory_repo.routable_blocks(conn))
+            return await self._tell(done.CategorySet(incident_id, chat_id, category, routable))
+
+    async def set_detected(
+        self, actor: Actor, chat_id: int, incident_id: int, detected_at: datetime
+    ) -> done.DetectionChanged:
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.SET_DETECTED, incident_id)
+            fields: dict[str, object] = {"detected_at": detected_at}
+            if incident.category and incident.answer_due_at:
+                fields["answer_due_at"] = self._answer_due(detected_at, incident)
+            await repo.update_incident(conn, incident_id, **fields)
+            await self._event(
+                conn, incident_id, actor, "detected", incident.state, restart=FROM_DETECTION
+            )
+            return await self._tell(done.DetectionChanged(incident_id, chat_id))
+
+    async def set_significant(self, actor: Actor, incident_id: int) -> done.MarkedSignificant:
+        """«Социально значимое» (p. 25): kept now so the Head can be told of it."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.MARK_SIGNIFICANT, incident_id)
+            if incident.significant:
+                raise Refused(Denial.ALREADY_SIGNIFICANT, incident.state)
+            await repo.update_incident(conn, incident_id, significant=1)
+            await self._event(conn, incident_id, actor, "significant", incident.state)
+            return await self._tell(done.MarkedSignificant(incident_id))
+
+    async def route(self, actor: Actor, incident_id: int, organisation_id: int) -> done.Routed:
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.ROUTE, incident_id)
+            org = await directory_repo.organisation(conn, organisation_id)
+            if org is None or not await directory_repo.organisation_members(conn, org.id):
+                raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
+            if await repo.active_assignment(conn, incident_id, org.id):
+                raise Refused(Denial.WRONG_STATE, incident.state)
+            await repo.add_assignment(conn, incident_id, org.id, self.clock())
+            state = after_action(Action.ROUTE, incident.state)
+            await repo.update_incident(
+                conn,
+                incident_id,
+                state=state.value,
+                answer_due_at=incident.answer_due_at
+                or self._answer_due(incident.detected_at, incident),
+            )
+            await self._event(conn, incident_id, actor, "routed", state, organisation_id=org.id)
+            reachable = bool(await self.notifier.recipients.organisation(org.id))
+            return await self._tell(done.Routed(incident_id, org.id, org.name, reachable))
+
+    def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
+        return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)
+
+    # --- executor ------------------------------------------------------------------------
+
+    async def accept(self, actor: Actor, incident_id: int) -> done.Accepted:
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.ACCEPT, incident_id)
+            await self._accept(conn, actor, incident)
+            return await self._tell(done.Accepted(incident_id))
+
+    async def decline(
+        self, actor: Actor, chat_id: int, incident_id: int, reason: str
+    ) -> done.Declined:
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.DECLINE, incident_id)
+            assignment = await checks.assignment(conn, actor, incident)
+            await repo.decline_assignment(conn, assignment.id, reason, self.clock())
+            remaining = await checks.organisations(conn, incident_id)
+            # With other organisations still on it, the incident stays where it is.
+            state = incident.state if remaining else after_action(Action.DECLINE, incident.state)
+            await repo.update_incident(conn, incident_id, state=state.value)
+            await self._event(
+                conn,
+                incident_id,
+                actor,
+                "declined",
+                state,
+                organisation_id=assignment.organisation_id,
+                comment=reason,
+            )
+            outcome = done.Declined(
+                incident_id, chat_id, assignment.organisation, actor.name, reason
+            )
+            return await self._tell(outcome)
+
+    # --- terms ---------------------------------------------------------------------------
+
+    async def fire_timers(self) -> list[done.TermNotice]:
+        """Every reminder, due moment and escalation that has come, told and recorded."""
+        async with self.db.transaction() as conn:
+            notices = await self.timekeeper.fire(conn, self.clock())
+            for notice in notices:
+                await self._tell(notice)
+        return notices

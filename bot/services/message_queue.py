@@ -1,0 +1,125 @@
+"""The outbox queue: every message the bot sends is written here, in the transaction of the
+change that caused it, and the sender delivers it once that has committed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import BotCommand, InlineKeyboardMarkup
+
+from bot.domain.model import MARKUP_ONLY, AttachmentKind
+from bot.domain.records import Attachment
+from bot.texts import split_lines
+from storage import cards as card_repo
+from storage import outbox
+from storage.cards import CardMessage
+from storage.db import Database
+
+ALBUM_MAX = 10
+
+
+def digest(text: str | None, markup: InlineKeyboardMarkup | dict[str, Any] | None) -> str:
+    """What a card shows, to skip an edit that would change nothing."""
+    dumped = markup if isinstance(markup, dict) or markup is None else _dump(markup)
+    payload = json.dumps([text, dumped], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(payload.encode()).hexdigest()
+
+
+def _dump(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    return markup.model_dump(mode="json", exclude_none=True) if markup else None
+
+
+class MessageQueue:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+        # The sender's wake-up, set once it exists: called after the commit.
+        self.wake: Callable[[], None] = lambda: None
+
+    async def _put(self, chat_id: int, method: str, payload: dict[str, Any], **link: Any) -> None:
+        async with self.db.transaction() as conn:
+            await outbox.enqueue(conn, chat_id, method, payload, self.clock(), **link)
+        self.db.after_commit(self.wake)
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        reply_to: int | None = None,
+        incident_id: int | None = None,
+    ) -> None:
+        """A text over Telegram's limit goes as several messages, cut between lines."""
+        chunks = split_lines(text)
+        for n, chunk in enumerate(chunks):
+            last = n == len(chunks) - 1
+            payload = {
+                "text": chunk,
+                "markup": _dump(markup) if last else None,
+                "reply_to": reply_to if n == 0 else None,
+            }
+            await self._put(chat_id, "message", payload, incident_id=incident_id)
+
+    async def send_card(
+        self,
+        card: CardMessage,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        *,
+        reply_to: int | None = None,
+    ) -> None:
+        """A message that is kept current (see `edit`); its id is bound once it is sent."""
+        buttons = _dump(markup)
+        shown = digest(None if card.audience in MARKUP_ONLY else text, buttons)
+        async with self.db.transaction() as conn:
+            card_id = await card_repo.add(conn, replace(card, shown=shown))
+        payload = {"text": text, "markup": buttons, "reply_to": reply_to}
+        await self._put(
+            card.chat_id, "message", payload, card_id=card_id, incident_id=card.incident_id
+        )
+
+    async def edit(
+        self, card: CardMessage, text: str | None, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Edit a card (its buttons only, if `text` is None), unless it shows exactly that."""
+        buttons = _dump(markup)
+        shown = digest(text, buttons)
+        if shown == card.shown:
+            return
+        async with self.db.transaction() as conn:
+            await card_repo.set_shown(conn, card.id, shown)
+        await self._put(
+            card.chat_id,
+            "markup" if text is None else "edit",
+            {"text": text, "markup": buttons},
+            card_id=card.id,
+            incident_id=card.incident_id,
+        )
+
+    async def send_media(
+        self, chat_id: int, items: Sequence[Attachment], incident_id: int | None = None
+    ) -> None:
+        """Photos and videos as albums of up to ten, documents as their own albums."""
+        visual = [a for a in items if a.kind is not AttachmentKind.DOCUMENT]
+        documents = [a for a in items if a.kind is AttachmentKind.DOCUMENT]
+        for group in (visual, documents):
+            for start in range(0, len(group), ALBUM_MAX):
+                chunk = [
+                    {"kind": a.kind.value, "file_id": a.file_id}
+                    for a in group[start : start + ALBUM_MAX]
+                ]
+                if len(chunk) == 1:
+                    await self._put(chat_id, "media", {"media": chunk[0]}, incident_id=incident_id)
+                else:
+                    await self._put(chat_id, "album", {"media": chunk}, incident_id=incident_id)
+
+    async def set_commands(self, chat_id: int, commands: Sequence[BotCommand]) -> None:
+        """The command menu of one chat, in order with its messages."""
+        payload = {"commands": [c.model_dump(mode="json") for c in commands]}
+        await self._put(chat_id, "commands", payload)

@@ -1,0 +1,237 @@
+"""Turns what a use case did into messages: every card of the incident edited to match, then
+the notification policy's notices, each rendered for its reader and queued in the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.cards import ROUTABLE, Cards, RoutingChoices
+from bot.domain.model import DRAFT_AUDIENCES, MARKUP_ONLY, CardAudience, State
+from bot.domain.notification_policy import Buttons, Notice, Recipient, Show, To, notices
+from bot.domain.outcomes import ChatUnreachable, Outcome
+from bot.domain.records import Draft, IncidentView
+from bot.keyboards import incident as kb
+from bot.services.message_queue import MessageQueue
+from bot.services.recipients import Recipients
+from bot.texts import Texts
+from storage import cards as card_repo
+from storage import directory as directory_repo
+from storage import drafts as draft_repo
+from storage import incidents as repo
+from storage.cards import CardMessage
+from storage.db import Database
+
+Look = tuple[str | None, InlineKeyboardMarkup | None]  # a card's text (None: keep) and buttons
+
+
+class Notifier:
+    def __init__(
+        self,
+        db: Database,
+        queue: MessageQueue,
+        recipients: Recipients,
+        cards: Cards,
+        texts: Texts,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.queue = queue
+        self.recipients = recipients
+        self.cards = cards
+        self.texts = texts
+        self.clock = clock
+
+    async def tell(self, outcome: Outcome) -> None:
+        """In the caller's transaction: what changed reaches everyone it concerns."""
+        async with self.db.read() as conn:
+            view = await repo.view(conn, outcome.incident_id)
+        if view is None:
+            return
+        routing = await self.routing(view)
+        await self.refresh(view, routing)
+        chats: dict[To, list[int]] = {}  # who is who, looked up once for all the notices
+        for notice in notices(outcome):
+            await self._deliver(notice, view, routing, chats)
+
+    async def tell_unreachable(self, outcome: ChatUnreachable) -> None:
+        for notice in notices(outcome):
+            for chat in await self.recipients.chats(notice.to, skip=notice.skip_chat):
+                await self.queue.send(chat, self.texts.message(notice.message, **notice.params))
+
+    async def routing(self, view: IncidentView) -> RoutingChoices | None:
+        """Where the incident may be routed now, if it is waiting to be routed."""
+        incident = view.incident
+        if not incident.category or incident.state not in ROUTABLE:
+            return None
+        async with self.db.read() as conn:
+            blocks = await directory_repo.routable_blocks(conn)
+            declined = view.last_decline
+            if declined is None or incident.state is not State.DECLINED:
+                return RoutingChoices(blocks)
+            org = await directory_repo.organisation(conn, declined.organisation_id)
+            if org is None or org.block_id is None:
+                return RoutingChoices(blocks)
+            others = await directory_repo.routable_organisations(conn, block_id=org.block_id)
+        return RoutingChoices(blocks, org.block_id, [o for o in others if o.id != org.id])
+
+    # --- keeping cards current -----------------------------------------------------------
+
+    async def refresh(self, view: IncidentView, routing: RoutingChoices | None) -> None:
+        """Edit every message that shows this incident or its drafts to match the database."""
+        incident_id = view.incident.id
+        async with self.db.read() as conn:
+            cards = await card_repo.of_incident(conn, incident_id)
+            drafts = (
+                await draft_repo.of_incident(conn, incident_id)
+                if any(c.audience in DRAFT_AUDIENCES for c in cards)
+                else {}
+            )
+        text = self.cards.incident(view, self.clock())[0]  # the same for every copy
+        # Copies for the same audience (two coordinators' approval cards) look the same.
+        looks: dict[tuple[CardAudience, int | None], Look | None] = {}
+        for card in cards:
+            key = (card.audience, card.draft_id or card.organisation_id)
+            if key not in looks:
+                looks[key] = self._look(card, view, drafts, text, routing)
+            look = looks[key]
+            if look is not None:
+                await self.queue.edit(card, *look)
+
+    def _look(
+        self,
+        card: CardMessage,
+        view: IncidentView,
+        drafts: dict[int, Draft],
+        text: str,
+        routing: RoutingChoices | None,
+    ) -> Look | None:
+        """What the card should show now; None: leave it as it is."""
+        if card.audience in DRAFT_AUDIENCES:
+            draft = drafts.get(card.draft_id or 0)
+            if draft is None:
+                return None
+            shown = (
+                None if card.audience in MARKUP_ONLY else self.cards.draft(draft, card.audience)[0]
+            )
+            return shown, self.cards.draft_buttons(draft, card.audience)
+        if card.audience is CardAudience.PICKER:
+            # Its choices stay until the incident is routed; then they are spent.
+            return None if view.incident.state in ROUTABLE else (None, None)
+        return text, self.cards.buttons(view, card.audience, card.organisation_id, routing)
+
+    # --- notices -------------------------------------------------------------------------
+
+    async def _deliver(
+        self,
+        notice: Notice,
+        view: IncidentView,
+        routing: RoutingChoices | None,
+        chats: dict[To, list[int]],
+    ) -> None:
+        told: set[int] = set()  # a chat in several of the notice's recipients hears it once
+        for to in notice.to:
+            if to not in chats:
+                chats[to] = await self.recipients.chats([to])
+            targets = [c for c in chats[to] if c not in told and c != notice.skip_chat]
+            told.update(targets)
+            if targets:
+                organisation = to.id if to.recipient is Recipient.ORGANISATION else None
+                await self._show(targets, notice, view, routing, organisation)
+
+    async def _show(
+        self,
+        targets: list[int],
+        notice: Notice,
+        view: IncidentView,
+        routing: RoutingChoices | None,
+        organisation: int | None,
+    ) -> None:
+        """Render the notice once, and queue it for each chat."""
+        incident, draft = view.incident, view.draft
+        if notice.show in (Show.SOURCE_MEDIA, Show.DRAFT_MEDIA):
+            media = view.source_media
+            if notice.show is Show.DRAFT_MEDIA:
+                assert draft is not None
+                async with self.db.read() as conn:
+                    media = await draft_repo.attachments(conn, incident.id, draft.id)
+            for chat in targets if media else []:
+                await self.queue.send_media(chat, media, incident.id)
+            return
+        if notice.show is Show.CARD:
+            assert notice.audience is not None
+            text = self.cards.incident(view, self.clock())[0]
+            markup = self.cards.buttons(view, notice.audience, organisation, routing)
+            for chat in targets:
+                card = CardMessage(
+                    chat, incident.id, notice.audience, organisation_id=organisation
+                )
+                await self.queue.send_card(card, text, markup)
+            return
+        if notice.show is Show.DRAFT:
+            assert draft is not None
+            assert notice.audience is not None
+            text, cut = self.cards.draft(draft, notice.audience)
+            markup = self.cards.draft_buttons(draft, notice.audience)
+            for chat in targets:
+                card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
+                await self.queue.send_card(card, text, markup, reply_to=notice.reply_to)
+                if cut:
+                    await self.queue.send(chat, self.texts.message("full_text", text=draft.text))
+            return
+        text = self.texts.message(notice.message, **notice.params)
+        if notice.buttons is Buttons.ROUTING:
+            # Its buttons are a card's: kept current, spent once the incident is routed.
+            markup = self.cards.buttons(view, CardAudience.PICKER, routing=routing)
+            for chat in targets:
+                await self.queue.send_card(
+                    CardMessage(chat, incident.id, CardAudience.PICKER), text, markup
+                )
+            return
+        markup = None
+        if notice.buttons is Buttons.EXECUTOR:
+            markup = kb.executor_card(self.texts, incident)
+        elif notice.buttons is Buttons.ATTACH_DONE:
+            assert draft is not None
+            markup = kb.attach_done(self.texts, draft.id)
+        for chat in targets:
+            await self.queue.send(
+                chat, text, markup, reply_to=notice.reply_to, incident_id=incident.id
+            )
+
+    async def send_picker(
+        self, chat: int, incident_id: int, text: str, markup: InlineKeyboardMarkup
+    ) -> None:
+        """A message of routing choices (search results): spent once the incident is routed."""
+        card = CardMessage(chat, incident_id, CardAudience.PICKER)
+        await self.queue.send_card(card, text, markup)
+
+    async def repaint(self, chat: int, message_id: int, markup: InlineKeyboardMarkup) -> bool:
+        """New buttons for a card a person pressed (another page of the picker); False if
+        that message is not a card the bot keeps."""
+        async with self.db.read() as conn:
+            card = await card_repo.at(conn, chat, message_id)
+            view = await repo.view(conn, card.incident_id) if card else None
+        if card is None or view is None:
+            return False
+        text = None if card.audience in MARKUP_ONLY else self.cards.incident(view, self.clock())[0]
+        await self.queue.edit(card, text, markup)
+        return True
+
+    async def show_card(
+        self,
+        chat: int,
+        view: IncidentView,
+        audience: CardAudience,
+        organisation: int | None = None,
+        routing: RoutingChoices | None = None,
+    ) -> None:
+        """A new copy of the incident card in `chat`, kept current from now on."""
+        text = self.cards.incident(view, self.clock())[0]
+        if audience is CardAudience.COORDINATOR and routing is None:
+            routing = await self.routing(view)
+        markup = self.cards.buttons(view, audience, organisation, routing)
+        card = CardMessage(chat, view.incident.id, audience, organisation_id=organisation)
+        await self.queue.send_card(card, text, markup)

@@ -1,0 +1,62 @@
+"""What people look at without changing anything: cards, lists, delivery health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.actions import Action, Actor, Denial, Refused, check
+from bot.domain.records import Draft, Incident, IncidentView, OpenItem
+from bot.services import checks
+from storage import cards as card_repo
+from storage import incidents as repo
+from storage import outbox
+from storage import timers as timer_repo
+from storage.cards import CardMessage
+from storage.db import Database
+from storage.outbox import OutboxStats
+
+
+class Queries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def view(self, incident_id: int) -> IncidentView | None:
+        async with self.db.read() as conn:
+            return await repo.view(conn, incident_id)
+
+    async def viewable(self, actor: Actor, incident_id: int) -> IncidentView:
+        if not actor.known:
+            raise Refused(Denial.UNKNOWN_PERSON)
+        view = await self.view(incident_id)
+        if view is None:
+            raise Refused(Denial.NOT_FOUND)
+        orgs = [a.organisation_id for a in view.assignments]
+        denial = check(actor, Action.VIEW, view.incident.state, orgs)
+        if denial:
+            raise Refused(denial, view.incident.state)
+        return view
+
+    async def require(self, actor: Actor, action: Action, incident_id: int) -> Incident:
+        """Refuse now, before asking the person for input, if the action is not allowed."""
+        async with self.db.read() as conn:
+            return await checks.incident(conn, actor, action, incident_id)
+
+    async def require_draft(self, actor: Actor, action: Action, draft_id: int) -> Draft:
+        async with self.db.read() as conn:
+            return (await checks.draft(conn, actor, action, draft_id))[0]
+
+    async def open_list(self, organisation_id: int | None = None) -> list[OpenItem]:
+        async with self.db.read() as conn:
+            return await repo.open_list(conn, organisation_id)
+
+    async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
+        async with self.db.read() as conn:
+            return await card_repo.at(conn, chat_id, message_id)
+
+    async def next_timer(self) -> datetime | None:
+        async with self.db.read() as conn:
+            return await timer_repo.earliest(conn)
+
+    async def delivery(self) -> OutboxStats:
+        async with self.db.read() as conn:
+            return await outbox.stats(conn)
