@@ -28,7 +28,6 @@ from bot.commands import set_all_commands
 from bot.config import Settings
 from bot.delivery.pacing import RateLimits
 from bot.delivery.sender import Sender
-from bot.domain.outcomes import ChatUnreachable
 from bot.handlers import get_routers
 from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.profiles import load_profile
@@ -42,7 +41,6 @@ from bot.services.queries import Queries
 from bot.services.recipients import Recipients
 from bot.services.timekeeper import Timekeeper
 from bot.texts import Texts
-from storage import directory as directory_repo
 from storage import outbox
 from storage.db import Database
 from storage.fsm import SQLiteStorage
@@ -208,24 +206,10 @@ async def create_app(
     drafts = Drafts(db, timekeeper, notifier, clock)
     queries = Queries(db)
 
-    async def unreachable(chat_id: int, reason: str) -> None:
-        async with db.read() as conn:
-            person = await directory_repo.person_by_telegram(conn, chat_id)
-            group = await directory_repo.organisation_by_chat(conn, chat_id)
-        await notifier.tell_unreachable(
-            ChatUnreachable(
-                chat_id,
-                blocked="blocked" in reason,
-                person=person.full_name if person else None,
-                organisation=person.organisation if person else None,
-                group=group.name if group else None,
-            )
-        )
-
     limits = RateLimits(
         settings.send_per_second, settings.send_private_interval, settings.send_group_interval
     )
-    sender = Sender(bot, db, limits, clock, unreachable, backoff=settings.send_backoff)
+    sender = Sender(bot, db, limits, clock, notifier.unreachable, backoff=settings.send_backoff)
     queue.wake = sender.wake
     reminders = ReminderScheduler(incidents, queries, clock)
     # One chat's updates one at a time, even when a webhook delivers them at once.

@@ -52,6 +52,37 @@ async def test_redelivered_update_changes_nothing_twice(cast: Cast, harness: Har
     assert "№2" not in cast.coordinator.last().text
 
 
+async def test_a_refused_tap_is_handled_once_and_answered_once(
+    cast: Cast, harness: Harness, emu: Emulator
+):
+    """A refusal is the update's answer: committed as handled with it, so the same tap
+    delivered again is neither refused nor answered a second time."""
+    await route_new_incident(cast)
+    card = cast.housing.find("Инцидент №1")
+    accept = card.button("Принять")
+    assert accept is not None
+    emu.callback_answers["again"] = {}
+    update = {
+        "update_id": 500,
+        "callback_query": {
+            "id": "again",
+            "from": cast.school.json,  # another organisation's executor
+            "chat_instance": "ci",
+            "message": card.data,
+            "data": accept["callback_data"],
+        },
+    }
+    await harness.feed(update)
+    await harness.settle()
+    assert emu.callback_answers["again"]["text"] == "Инцидент направлен не вашей организации."
+    assert rows(harness, "SELECT update_id FROM processed_updates WHERE update_id = 500")
+    await harness.feed(update)
+    await harness.settle()
+    answers = [r for r in emu.requests if r.method == "answerCallbackQuery"]
+    assert [r.params["callback_query_id"] for r in answers].count("again") == 1
+    assert "направлен исполнителю, ждёт принятия" in card.text
+
+
 async def test_a_button_is_answered_only_after_its_change_has_committed(
     cast: Cast, harness: Harness, emu: Emulator
 ):

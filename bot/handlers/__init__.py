@@ -2,7 +2,17 @@
 
 from aiogram import Router
 
-from bot.handlers import approval, executor, fallback, groups, intake, lists, routing, start
+from bot.handlers import (
+    approval,
+    executor,
+    fallback,
+    groups,
+    intake,
+    lists,
+    prompts,
+    routing,
+    start,
+)
 
 
 def get_routers() -> list[Router]:
@@ -11,6 +21,7 @@ def get_routers() -> list[Router]:
         intake.create_router(),  # a coordinator's post, outside any dialog and any command
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
+        prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),
         executor.create_router(),
         approval.create_router(),

@@ -8,13 +8,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.domain.actions import Action, Actor
+from bot.domain.actions import Actor
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, ask_for
+from bot.handlers.states import Input, reason_of
 from bot.keyboards.callbacks import DraftAct, DraftCb
 from bot.services.drafts import Drafts
 from bot.services.message_queue import MessageQueue
-from bot.services.queries import Queries
 from bot.texts import Texts
 
 
@@ -30,29 +29,6 @@ async def approve(
     callback_answer.text = texts.alert("approved")
 
 
-async def ask_return_reason(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: DraftCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    draft = await queries.require_draft(actor, Action.RETURN, callback_data.draft)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.return_reason,
-        {"draft": draft.id},
-        texts.message("return_prompt", incident_id=draft.incident_id, version=draft.version),
-        texts.alert("write_reason"),
-    )
-
-
 async def return_draft(
     message: Message,
     state: FSMContext,
@@ -61,9 +37,8 @@ async def return_draft(
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    reason = (message.text or "").strip()
-    if reason.startswith("/"):
-        await queue.send(message.chat.id, texts.message("reason_needed"))
+    reason = await reason_of(message, queue, texts)
+    if reason is None:
         return
     draft_id = int((await state.get_data())["draft"])
     await state.clear()
@@ -85,7 +60,6 @@ async def publish(
 def create_router() -> Router:
     router = Router(name="approval")
     router.callback_query.register(approve, DraftCb.filter(F.act == DraftAct.APPROVE))
-    router.callback_query.register(ask_return_reason, DraftCb.filter(F.act == DraftAct.RETURN))
     router.message.register(
         return_draft, StateFilter(Input.return_reason), F.text, IsCoordinator()
     )

@@ -10,11 +10,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.domain.actions import Action, Actor
+from bot.domain.actions import Actor
 from bot.domain.model import CardAudience
 from bot.filters import COMMAND_LIKE, IsExecutor
 from bot.handlers.intake import media_of
-from bot.handlers.states import Input, ask_for, chat_of
+from bot.handlers.states import Input, chat_of, reason_of
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb
 from bot.services.drafts import Drafts
 from bot.services.incidents import Incidents
@@ -48,29 +48,6 @@ async def accept(
     callback_answer.text = texts.alert("accepted")
 
 
-async def ask_decline_reason(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: IncidentCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    await queries.require(actor, Action.DECLINE, callback_data.incident)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.decline_reason,
-        {"incident": callback_data.incident},
-        texts.message("decline_prompt", incident_id=callback_data.incident),
-        texts.alert("write_reason"),
-    )
-
-
 async def decline(
     message: Message,
     state: FSMContext,
@@ -79,57 +56,12 @@ async def decline(
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    reason = (message.text or "").strip()
-    if reason.startswith("/"):
-        await queue.send(message.chat.id, texts.message("reason_needed"))
+    reason = await reason_of(message, queue, texts)
+    if reason is None:
         return
     incident_id = int((await state.get_data())["incident"])
     await state.clear()
     await incidents.decline(actor, message.chat.id, incident_id, reason)
-
-
-async def ask_answer(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: IncidentCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    await queries.require(actor, Action.WRITE, callback_data.incident)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.answer_text,
-        {"incident": callback_data.incident},
-        texts.message("answer_prompt", incident_id=callback_data.incident),
-    )
-
-
-async def ask_new_text(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: DraftCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    draft = await queries.require_draft(actor, Action.WRITE, callback_data.draft)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.answer_text,
-        {"incident": draft.incident_id},
-        texts.message("answer_prompt", incident_id=draft.incident_id),
-    )
 
 
 async def answer_text(
@@ -157,28 +89,6 @@ async def answer_by_reply(
     text = message.text or message.caption or ""
     await drafts.write(
         actor, message.chat.id, incident_id, text, media_of(message), message.message_id
-    )
-
-
-async def ask_attachments(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: IncidentCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    await queries.require(actor, Action.ATTACH, callback_data.incident)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.attachments,
-        {"incident": callback_data.incident, "groups": []},
-        texts.message("attach_prompt", incident_id=callback_data.incident),
     )
 
 
@@ -239,15 +149,9 @@ def create_router() -> Router:
     router = Router(name="executor")
     router.message.filter(IsExecutor())  # every message handled here is an executor's
     router.callback_query.register(accept, IncidentCb.filter(F.act == IncidentAct.ACCEPT))
-    router.callback_query.register(
-        ask_decline_reason, IncidentCb.filter(F.act == IncidentAct.DECLINE)
-    )
     router.message.register(decline, StateFilter(Input.decline_reason), F.text)
-    router.callback_query.register(ask_answer, IncidentCb.filter(F.act == IncidentAct.ANSWER))
-    router.callback_query.register(ask_new_text, DraftCb.filter(F.act == DraftAct.EDIT))
     router.message.register(answer_text, StateFilter(Input.answer_text))
     router.message.register(answer_by_reply, ~COMMAND_LIKE, ReplyToCard())
-    router.callback_query.register(ask_attachments, IncidentCb.filter(F.act == IncidentAct.ATTACH))
     router.message.register(
         attachment, StateFilter(Input.attachments), F.photo | F.video | F.document
     )

@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.domain.actions import Action, Actor
 from bot.domain.calendar import parse_local_time
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, ask_for, chat_of
+from bot.handlers.states import Input, chat_of
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import CategoryCb, IncidentAct, IncidentCb, PickAct, PickCb
 from bot.services.directory import Directory
@@ -83,28 +83,6 @@ async def show_block(
     await _repaint(query, callback_answer, notifier, texts, markup)
 
 
-async def ask_search(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: PickCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    await queries.require(actor, Action.ROUTE, callback_data.incident)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.org_search,
-        {"incident": callback_data.incident},
-        texts.message("search_prompt", incident_id=callback_data.incident),
-    )
-
-
 async def search(
     message: Message,
     state: FSMContext,
@@ -137,28 +115,6 @@ async def route(
 ) -> None:
     routed = await incidents.route(actor, callback_data.incident, callback_data.org)
     callback_answer.text = texts.alert("routed", organisation=routed.organisation)
-
-
-async def ask_detected(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: IncidentCb,
-    actor: Actor,
-    queries: Queries,
-    state: FSMContext,
-    texts: Texts,
-    queue: MessageQueue,
-) -> None:
-    await queries.require(actor, Action.SET_DETECTED, callback_data.incident)
-    await ask_for(
-        query,
-        callback_answer,
-        state,
-        queue,
-        Input.detected_at,
-        {"incident": callback_data.incident},
-        texts.message("detected_prompt", incident_id=callback_data.incident),
-    )
 
 
 async def set_detected(
@@ -199,10 +155,8 @@ def create_router() -> Router:
     router.callback_query.register(choose_category, CategoryCb.filter())
     router.callback_query.register(show_blocks, PickCb.filter(F.act == PickAct.BLOCKS))
     router.callback_query.register(show_block, PickCb.filter(F.act == PickAct.BLOCK))
-    router.callback_query.register(ask_search, PickCb.filter(F.act == PickAct.SEARCH))
     router.message.register(search, StateFilter(Input.org_search), F.text, IsCoordinator())
     router.callback_query.register(route, PickCb.filter(F.act == PickAct.ORG))
-    router.callback_query.register(ask_detected, IncidentCb.filter(F.act == IncidentAct.DETECTED))
     router.message.register(set_detected, StateFilter(Input.detected_at), F.text, IsCoordinator())
     router.callback_query.register(
         mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)

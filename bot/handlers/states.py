@@ -1,13 +1,10 @@
 """What the bot waits for from a person, kept in the FSM (stored in SQLite)."""
 
-from typing import Any
-
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import CallbackQuery, Message
 
 from bot.services.message_queue import MessageQueue
+from bot.texts import Texts
 
 
 class Input(StatesGroup):
@@ -27,18 +24,10 @@ def chat_of(query: CallbackQuery) -> int:
     return query.message.chat.id if query.message else query.from_user.id
 
 
-async def ask_for(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    state: FSMContext,
-    queue: MessageQueue,
-    waiting_for: State,
-    data: dict[str, Any],
-    prompt: str,
-    alert: str | None = None,
-) -> None:
-    """A button asks for typed input: remember what for, then say what to type."""
-    await state.set_state(waiting_for)
-    await state.set_data(data)
-    callback_answer.text = alert
-    await queue.send(chat_of(query), prompt)
+async def reason_of(message: Message, queue: MessageQueue, texts: Texts) -> str | None:
+    """The reason typed; None (and the person asked again) if it is a command instead."""
+    reason = (message.text or "").strip()
+    if reason.startswith("/"):
+        await queue.send(message.chat.id, texts.message("reason_needed"))
+        return None
+    return reason

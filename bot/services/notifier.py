@@ -56,7 +56,18 @@ class Notifier:
         for notice in notices(outcome):
             await self._deliver(notice, view, routing, chats)
 
-    async def tell_unreachable(self, outcome: ChatUnreachable) -> None:
+    async def unreachable(self, chat_id: int, reason: str) -> None:
+        """The sender cannot write to this chat, for good: the coordinators learn who."""
+        async with self.db.read() as conn:
+            person = await directory_repo.person_by_telegram(conn, chat_id)
+            group = await directory_repo.organisation_by_chat(conn, chat_id)
+        outcome = ChatUnreachable(
+            chat_id,
+            blocked="blocked" in reason,
+            person=person.full_name if person else None,
+            organisation=person.organisation if person else None,
+            group=group.name if group else None,
+        )
         for notice in notices(outcome):
             for chat in await self.recipients.chats(notice.to, skip=notice.skip_chat):
                 await self.queue.send(chat, self.texts.message(notice.message, **notice.params))

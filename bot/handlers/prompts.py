@@ -1,0 +1,121 @@
+"""Buttons that ask for typed input: a reason, the answer's text, evidence, a name to search
+for, a time. Each checks first that the person may do what the input is for, then remembers
+what is awaited (FSM) and says what to type. The input itself is handled by the router of
+its action (executor, approval, routing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.domain.actions import Action, Actor
+from bot.handlers.states import Input, chat_of
+from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb, PickAct, PickCb
+from bot.services.message_queue import MessageQueue
+from bot.services.queries import Queries
+from bot.texts import Texts
+
+
+@dataclass(frozen=True)
+class Prompt:
+    action: Action  # what the input is for: refused now if not allowed
+    waiting_for: State
+    message: str  # the macro of templates/messages.html.j2 that asks for it
+    alert: str | None = None  # the button's toast (templates/alerts.txt.j2)
+    data: dict[str, Any] = field(default_factory=dict)  # kept with the state, besides the id
+
+
+INCIDENT_PROMPTS = {
+    IncidentAct.DECLINE: Prompt(
+        Action.DECLINE, Input.decline_reason, "decline_prompt", alert="write_reason"
+    ),
+    IncidentAct.ANSWER: Prompt(Action.WRITE, Input.answer_text, "answer_prompt"),
+    IncidentAct.ATTACH: Prompt(
+        Action.ATTACH, Input.attachments, "attach_prompt", data={"groups": []}
+    ),
+    IncidentAct.DETECTED: Prompt(Action.SET_DETECTED, Input.detected_at, "detected_prompt"),
+}
+SEARCH = Prompt(Action.ROUTE, Input.org_search, "search_prompt")
+NEW_TEXT = Prompt(Action.WRITE, Input.answer_text, "answer_prompt")
+RETURN_REASON = Prompt(Action.RETURN, Input.return_reason, "return_prompt", alert="write_reason")
+
+
+async def _ask(
+    prompt: Prompt,
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    texts: Texts,
+    queue: MessageQueue,
+    data: dict[str, Any],
+    **shown: Any,
+) -> None:
+    await state.set_state(prompt.waiting_for)
+    await state.set_data({**prompt.data, **data})
+    callback_answer.text = texts.alert(prompt.alert) if prompt.alert else None
+    await queue.send(chat_of(query), texts.message(prompt.message, **shown))
+
+
+async def about_incident(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: IncidentCb | PickCb,
+    actor: Actor,
+    queries: Queries,
+    state: FSMContext,
+    texts: Texts,
+    queue: MessageQueue,
+) -> None:
+    incident_id = callback_data.incident
+    prompt = SEARCH if isinstance(callback_data, PickCb) else INCIDENT_PROMPTS[callback_data.act]
+    await queries.require(actor, prompt.action, incident_id)
+    data = {"incident": incident_id}
+    await _ask(prompt, query, callback_answer, state, texts, queue, data, incident_id=incident_id)
+
+
+async def about_draft(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: DraftCb,
+    actor: Actor,
+    queries: Queries,
+    state: FSMContext,
+    texts: Texts,
+    queue: MessageQueue,
+) -> None:
+    prompt = RETURN_REASON if callback_data.act is DraftAct.RETURN else NEW_TEXT
+    draft = await queries.require_draft(actor, prompt.action, callback_data.draft)
+    # The reason is for this version of the draft; a new text, for the incident's draft.
+    if prompt is RETURN_REASON:
+        data, shown = {"draft": draft.id}, {"version": draft.version}
+    else:
+        data, shown = {"incident": draft.incident_id}, {}
+    await _ask(
+        prompt,
+        query,
+        callback_answer,
+        state,
+        texts,
+        queue,
+        data,
+        incident_id=draft.incident_id,
+        **shown,
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="prompts")
+    router.callback_query.register(
+        about_incident, IncidentCb.filter(F.act.in_(INCIDENT_PROMPTS.keys()))
+    )
+    router.callback_query.register(about_incident, PickCb.filter(F.act == PickAct.SEARCH))
+    router.callback_query.register(
+        about_draft, DraftCb.filter(F.act.in_({DraftAct.EDIT, DraftAct.RETURN}))
+    )
+    return router
