@@ -19,7 +19,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-SAFETY = 1.02  # a little under each limit: clocks drift
+SAFETY = 1.02  # a little under the per-chat limits and the even spread: clocks drift
+WINDOW = 1.0  # the global limit's second: exact as it is counted from the answers
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Pacing:
         message in flight being answered."""
         if self.limits.per_second <= 0:
             return 0.0
-        now, window = self.now(), SAFETY
+        now, window = self.now(), WINDOW
         while self._answered and self._answered[0] <= now - window:
             self._answered.popleft()
         spread = max(0.0, self._next_start - now)
@@ -76,7 +77,8 @@ class Pacing:
     def started(self) -> None:
         self._in_flight += 1
         if self.limits.per_second > 0:
-            self._next_start = self.now() + SAFETY / self.limits.per_second
+            # From the slot it had, not from when it started: lateness does not add up.
+            self._next_start = max(self._next_start + SAFETY / self.limits.per_second, self.now())
 
     def answered(self, chat_id: int) -> None:
         """The request for this chat came back (whatever the answer: it may have arrived)."""
