@@ -56,10 +56,8 @@ class Drafts(UseCases):
 
     async def set_kind(self, actor: Actor, draft_id: int, kind: AnswerKind) -> done.KindChosen:
         async with self.db.transaction() as conn:
-            await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            draft, _ = await self._own_editing(conn, actor, draft_id, Action.WRITE)
             await draft_repo.update(conn, draft_id, kind=kind)
-            draft = await draft_repo.get(conn, draft_id)
-            assert draft is not None
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
 
     async def submit(self, actor: Actor, draft_id: int) -> done.Submitted:
