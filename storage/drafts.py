@@ -32,6 +32,7 @@ def _draft(r: Any) -> Draft:
         text=r["text"],
         state=DraftState(r["state"]),
         author_name=r["author_name"],
+        author_id=r["author_id"],
         organisation=r["organisation"],
         created_at=from_db_time(r["created_at"]),  # type: ignore[arg-type]
         return_reason=r["return_reason"],

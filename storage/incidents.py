@@ -38,6 +38,8 @@ def _incident(r: Any) -> Incident:
         created_by=r["created_by"],
         created_at=from_db_time(r["created_at"]),  # type: ignore[arg-type]
         closed_at=from_db_time(r["closed_at"]),
+        owner_id=r["owner_id"] or r["created_by"],
+        head_told=bool(r["head_told"]),
     )
 
 
@@ -47,22 +49,24 @@ async def create_incident(
     source_text: str,
     source_link: str | None,
     source_origin: str | None,
-    media_group_id: str | None,
+    batch_key: str | None,
     detected_at: datetime,
     created_by: int,
     now: datetime,
 ) -> Incident:
     row = await fetch_one(
         conn,
-        "INSERT INTO incidents(state, source_text, source_link, source_origin, media_group_id,"
-        " detected_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        "INSERT INTO incidents(state, source_text, source_link, source_origin, batch_key,"
+        " detected_at, created_by, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING *",
         (
             State.NEW.value,
             source_text,
             source_link,
             source_origin,
-            media_group_id,
+            batch_key,
             to_db_time(detected_at),
+            created_by,
             created_by,
             to_db_time(now),
         ),
@@ -71,13 +75,14 @@ async def create_incident(
     return _incident(row)
 
 
-async def incident_by_media_group(
-    conn: aiosqlite.Connection, created_by: int, media_group_id: str
+async def incident_by_batch(
+    conn: aiosqlite.Connection, created_by: int, batch_key: str
 ) -> Incident | None:
+    """The incident that earlier messages sent together with this one opened."""
     row = await fetch_one(
         conn,
-        "SELECT * FROM incidents WHERE created_by = ? AND media_group_id = ?",
-        (created_by, media_group_id),
+        "SELECT * FROM incidents WHERE created_by = ? AND batch_key = ? ORDER BY id DESC",
+        (created_by, batch_key),
     )
     return _incident(row) if row else None
 
@@ -177,6 +182,7 @@ def _assignment(r: Any) -> Assignment:
         accepted_by_name=r["accepted_by_name"],
         declined_at=from_db_time(r["declined_at"]),
         decline_reason=r["decline_reason"],
+        withdrawn_at=from_db_time(r["withdrawn_at"]),
     )
 
 
@@ -228,6 +234,15 @@ async def decline_assignment(
         "UPDATE assignments SET status = 'declined', declined_at = ?, decline_reason = ?"
         " WHERE id = ?",
         (to_db_time(now), reason, assignment_id),
+    )
+
+
+async def withdraw_assignment(
+    conn: aiosqlite.Connection, assignment_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE assignments SET status = 'done', withdrawn_at = ? WHERE id = ?",
+        (to_db_time(now), assignment_id),
     )
 
 

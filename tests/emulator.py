@@ -283,6 +283,7 @@ class Emulator:
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
+        self.post_ids = itertools.count(70)  # posts of the channels people forward from
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -788,6 +789,15 @@ class Emulator:
 
     # --- what tests look at --------------------------------------------------------------
 
+    def channel_post(self, title: str = "Мой город", date: int | None = None) -> dict[str, Any]:
+        """The `forward_origin` of a post forwarded from a channel."""
+        return {
+            "type": "channel",
+            "chat": {"id": -1001234567890, "type": "channel", "title": title},
+            "message_id": next(self.post_ids),
+            "date": date or self.now() - 3600 - next(self.post_ids),
+        }
+
     def find(self, chat: int, message_id: int) -> Msg | None:
         for message in self.chats.get(chat, []):
             if message.id == message_id:
@@ -873,8 +883,11 @@ class User:
         document: bool = False,
         media_group_id: str | None = None,
         forward_from_channel: str | None = None,
+        forward_date: int | None = None,
     ) -> Msg:
-        """Send (or forward) a message; returns once the bot has handled it."""
+        """Send (or forward) a message; returns once the bot has handled it. A forwarded post
+        has the date it was published, each a different second unless `forward_date` says
+        (the parts of one long post share it)."""
         chat = self.id if chat is None else chat
         fields: dict[str, Any] = {}
         entities_key = "entities"
@@ -908,12 +921,7 @@ class User:
         if reply_to is not None:
             fields["reply_to_message"] = reply_to.data
         if forward_from_channel:
-            fields["forward_origin"] = {
-                "type": "channel",
-                "chat": {"id": -1001234567890, "type": "channel", "title": forward_from_channel},
-                "message_id": 77,
-                "date": self.emu.now() - 3600,
-            }
+            fields["forward_origin"] = self.emu.channel_post(forward_from_channel, forward_date)
         message = self._message(chat, fields)
         await self._deliver({"message": message.data})
         return message

@@ -254,7 +254,9 @@ def test_cards_shown_by_an_earlier_version_are_not_edited_again() -> None:
             sort_keys=True,
         ).encode()
     ).hexdigest()
-    incident = Incident(7, State.REWORK, None, False, "", None, None, START, None, 1, START, None)
+    incident = Incident(
+        7, State.REWORK, None, False, "", None, None, START, None, 1, START, None, 1
+    )
     markup = executor_card(Texts(ZoneInfo(TIMEZONE)), incident)
     assert markup is not None
     assert (

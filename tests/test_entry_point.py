@@ -49,7 +49,7 @@ async def test_python_m_bot_serves_and_stops_on_sigterm(emu: Emulator, tmp_path:
         # The reply comes through the bot's outbox.
         await wait_until(lambda: bool(coordinator.inbox()), 10)
         assert "Вы — координатор МЦУ" in coordinator.last().text
-        await coordinator.send("Яма на ул. Ленина")
+        await coordinator.send("Яма на ул. Ленина", forward_from_channel="Мой город")
         await wait_until(lambda: len(coordinator.inbox()) == 2, 10)
         assert "Инцидент №1" in coordinator.last().text
     finally:

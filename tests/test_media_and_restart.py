@@ -17,8 +17,15 @@ from tests.test_happy_path import route_new_incident
 
 async def test_forwarded_album_opens_one_incident(cast: Cast, emu: Emulator) -> None:
     coordinator = cast.coordinator
-    await coordinator.send("Упало дерево на ул. Мира", photo=True, media_group_id="album1")
-    await coordinator.send(None, photo=True, media_group_id="album1")
+    await coordinator.send(
+        "Упало дерево на ул. Мира",
+        photo=True,
+        media_group_id="album1",
+        forward_from_channel="Мой город",
+    )
+    await coordinator.send(
+        None, photo=True, media_group_id="album1", forward_from_channel="Мой город"
+    )
     cards = [m for m in coordinator.inbox() if "Инцидент №" in m.text]
     assert len(cards) == 1
     assert "📎 Вложений в посте: 2" in cards[0].text
@@ -108,7 +115,7 @@ async def test_a_coordinator_who_is_also_an_executor_answers_by_reply(
 
     await cast.housing.send("Ответ прямо на карточку", reply_to=card)
     assert "Черновик: инцидент №1" in cast.housing.last().text
-    await cast.housing.send("Во дворе упало дерево")
+    await cast.housing.send("Во дворе упало дерево", forward_from_channel="Мой город")
     assert "Инцидент №2" in cast.housing.last().text
 
 

@@ -73,7 +73,7 @@ async def test_lists_and_one_card_with_history(cast: Cast) -> None:
 
 async def test_long_post_is_cut_to_fit(cast: Cast, emu: Emulator) -> None:
     long_post = ("Жители жалуются <на> шум & пыль. " * 200)[:4096]
-    await cast.coordinator.send(long_post)
+    await cast.coordinator.send(long_post, forward_from_channel="Мой город")
     card = cast.coordinator.last()
     assert "Инцидент №1" in card.text
     assert "Текст поста сокращён; полностью — /incident 1" in card.text
@@ -96,7 +96,7 @@ async def test_picker_pages_and_search(cast: Cast, harness: Harness, emu: Emulat
         + rows
         + "\nМКУ «УРЖКК»;ЖКХ;Иванова Анна Сергеевна;пресс-секретарь;исполнитель\n"
     )
-    await cast.coordinator.send("Мусор не вывозят третий день")
+    await cast.coordinator.send("Мусор не вывозят третий день", forward_from_channel="Мой город")
     await cast.coordinator.click("Обычное")
     await cast.coordinator.click("Управляющие компании")
     card = cast.coordinator.last()
@@ -127,7 +127,7 @@ async def test_pressing_the_same_picker_button_again_sends_nothing_new(
 ) -> None:
     """A second press of a page that is shown already (a double tap, or a press that came
     late) edits nothing: the card already shows it."""
-    await cast.coordinator.send("Мусор не вывозят третий день")
+    await cast.coordinator.send("Мусор не вывозят третий день", forward_from_channel="Мой город")
     card = cast.coordinator.last()
     await cast.coordinator.click("Обычное", card)
     block = card.button("ЖКХ")
@@ -144,7 +144,7 @@ async def test_pressing_the_same_picker_button_again_sends_nothing_new(
 
 
 async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> None:
-    await cast.coordinator.send("Пост про остановку")
+    await cast.coordinator.send("Пост про остановку", forward_from_channel="Мой город")
     card = cast.coordinator.last()
     await cast.coordinator.click("Время обнаружения", card)
     await cast.coordinator.send("вчера")
@@ -171,8 +171,12 @@ async def test_detection_time_can_be_corrected(cast: Cast, harness: Harness) -> 
     assert card.text.startswith("❗ Инцидент №1")
 
 
-async def test_typing_a_link_opens_an_incident(cast: Cast) -> None:
+async def test_typing_a_link_opens_an_incident_once_confirmed(cast: Cast) -> None:
     await cast.coordinator.send("https://vk.com/wall-123_456")
+    question = cast.coordinator.last()
+    assert "Создать по нему инцидент?" in question.text
+    await cast.coordinator.click("Создать инцидент", question)
+    assert question.text == "🆕 Создан инцидент №1." and question.buttons == []
     card = cast.coordinator.last()
     assert "Ссылка: https://vk.com/wall-123_456" in card.text
     newcomer = User(cast.coordinator.emu, 9999, "Новый")

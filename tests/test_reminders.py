@@ -109,7 +109,9 @@ async def test_escalation_skips_organisations_without_supervisor(
 
 
 async def test_high_importance_and_significant_go_to_the_head(cast: Cast) -> None:
-    await cast.coordinator.send("Обрушение кровли в доме на ул. Мира")
+    await cast.coordinator.send(
+        "Обрушение кровли в доме на ул. Мира", forward_from_channel="Мой город"
+    )
     await cast.coordinator.click("Повышенной")
     note, copy = cast.head.inbox()[-2:]
     assert "Глава, для вашего сведения: инцидент №1" in note.text
@@ -120,7 +122,7 @@ async def test_high_importance_and_significant_go_to_the_head(cast: Cast) -> Non
     await cast.coordinator.click("УРЖКК")
     assert "направлен исполнителю" in copy.text  # the Head's copy follows the incident
 
-    await cast.coordinator.send("Массовые жалобы на запах")
+    await cast.coordinator.send("Массовые жалобы на запах", forward_from_channel="Мой город")
     before = len(cast.head.inbox())
     await cast.coordinator.click("Обычное")
     assert len(cast.head.inbox()) == before  # an ordinary one does not reach the Head

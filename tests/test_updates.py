@@ -34,7 +34,8 @@ def rows(harness: Harness, sql: str) -> list[tuple[Any, ...]]:
 
 @pytest.mark.polling
 async def test_redelivered_update_changes_nothing_twice(cast: Cast, harness: Harness, emu):
-    post = cast.coordinator._message(cast.coordinator.id, {"text": "Пост для дубля"})
+    fields = {"text": "Пост для дубля", "forward_origin": emu.channel_post()}
+    post = cast.coordinator._message(cast.coordinator.id, fields)
     update = {"message": post.data}
     first = emu.push(update)
     await emu.handled(first)
@@ -170,7 +171,7 @@ async def test_an_update_that_fails_for_a_passing_reason_is_handled_again(
         return await open_incident(*args, **kwargs)
 
     incidents.open_incident = busy_once  # type: ignore[method-assign]
-    await cast.coordinator.send("Во дворе яма")
+    await cast.coordinator.send("Во дворе яма", forward_from_channel="Мой город")
     assert failures == [1]
     assert "Инцидент №1" in cast.coordinator.last().text
     assert not [m for m in cast.coordinator.inbox() if "внутренней ошибки" in m.text]
@@ -195,7 +196,12 @@ async def test_an_update_that_keeps_failing_is_kept_aside_and_the_others_go_on(
     incidents.open_incident = failing_on_one_post  # type: ignore[method-assign]
     before = {user.id: len(user.inbox()) for user in (cast.housing, cast.coordinator, cast.water)}
     batch = [(cast.housing, "привет"), (cast.coordinator, "сбой"), (cast.water, "добрый день")]
-    pushed = [emu.push({"message": u._message(u.id, {"text": t}).data}) for u, t in batch]
+    pushed = [
+        emu.push(
+            {"message": u._message(u.id, {"text": t, "forward_origin": emu.channel_post()}).data}
+        )
+        for u, t in batch
+    ]
     await emu.handled(pushed[-1], within=20)
     await harness.settle()
 
@@ -242,7 +248,9 @@ async def test_webhook_checks_the_secret(emu: Emulator, tmp_path: Path):
         await wait_until(lambda: bool(emu.webhook))
         assert emu.webhook["url"] == "https://mcu.example.org/telegram"
         assert emu.webhook["secret_token"] == "s3cret-Token_1"
-        message = coordinator._message(COORDINATOR_ID, {"text": "Пост через вебхук"})
+        message = coordinator._message(
+            COORDINATOR_ID, {"text": "Пост через вебхук", "forward_origin": emu.channel_post()}
+        )
         update = {"update_id": 1, "message": message.data}
         url = f"http://127.0.0.1:{port}/telegram"
         async with aiohttp.ClientSession() as http:

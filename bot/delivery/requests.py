@@ -33,6 +33,7 @@ async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | N
         )
         return sent.message_id
     if row.method in ("edit", "markup"):
+        card_message_id = card_message_id or p.get("message_id")
         if card_message_id is None:
             raise NotSendable("the card itself was never delivered")
         if row.method == "edit":

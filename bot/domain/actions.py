@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.model import AnswerKind, Role, State
+from bot.domain.model import OPEN_STATES, AnswerKind, Role, State
 
 
 class Action(StrEnum):
@@ -27,6 +27,11 @@ class Action(StrEnum):
     RETURN = "return"
     PUBLISH = "publish"
     VIEW = "view"
+    WITHDRAW = "withdraw"  # take the incident back from an organisation, to route it anew
+    CANCEL = "cancel"  # opened by mistake
+    TAKE_OVER = "take_over"  # another coordinator leads it from now on
+    EDIT_DRAFT = "edit_draft"  # the coordinator corrects a draft's style before approving
+    TAKE_DRAFT = "take_draft"  # a colleague of the draft's author continues it
 
 
 COORDINATOR_ACTIONS = frozenset(
@@ -38,10 +43,14 @@ COORDINATOR_ACTIONS = frozenset(
         Action.APPROVE,
         Action.RETURN,
         Action.PUBLISH,
+        Action.WITHDRAW,
+        Action.CANCEL,
+        Action.TAKE_OVER,
+        Action.EDIT_DRAFT,
     }
 )
 EXECUTOR_ACTIONS = frozenset(
-    {Action.ACCEPT, Action.DECLINE, Action.WRITE, Action.ATTACH, Action.SUBMIT}
+    {Action.ACCEPT, Action.DECLINE, Action.WRITE, Action.ATTACH, Action.SUBMIT, Action.TAKE_DRAFT}
 )
 
 _DRAFTING = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL})
@@ -49,8 +58,8 @@ _DRAFTING = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AW
 # States from which each action may start.
 ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.SET_CATEGORY: frozenset({State.NEW}),
-    Action.SET_DETECTED: frozenset(State) - {State.CLOSED},
-    Action.MARK_SIGNIFICANT: frozenset(State) - {State.CLOSED},
+    Action.SET_DETECTED: OPEN_STATES,
+    Action.MARK_SIGNIFICANT: OPEN_STATES,
     Action.ROUTE: frozenset({State.NEW, State.DECLINED}),
     Action.ACCEPT: frozenset({State.ASSIGNED}),
     Action.DECLINE: frozenset({State.ASSIGNED, State.IN_PROGRESS}),
@@ -61,6 +70,12 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.RETURN: frozenset({State.APPROVAL}),
     Action.PUBLISH: frozenset({State.PUBLISHING}),
     Action.VIEW: frozenset(State),
+    # Until the answer is approved the coordinator may take it back and route it anew.
+    Action.WITHDRAW: frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.APPROVAL}),
+    Action.CANCEL: OPEN_STATES,
+    Action.TAKE_OVER: OPEN_STATES,
+    Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
+    Action.TAKE_DRAFT: _DRAFTING,
 }
 
 
@@ -78,6 +93,11 @@ class Denial(StrEnum):
     EMPTY_DRAFT = "empty_draft"
     NO_SUCH_ORGANISATION = "no_such_organisation"
     ALREADY_SIGNIFICANT = "already_significant"
+    OTHER_COORDINATOR = "other_coordinator"  # the incident is led by another coordinator
+    ALREADY_YOURS = "already_yours"
+    DRAFT_OF_COLLEAGUE = "draft_of_colleague"  # a colleague is writing it: take it over first
+    POST_GONE = "post_gone"  # a typed text to confirm that is not there (or not yours)
+    POST_OPENED = "post_opened"  # it opened an incident already
 
 
 class Refused(Exception):
@@ -113,12 +133,20 @@ def check(
     assigned_organisations: Collection[int] = (),
     *,
     has_category: bool = True,
+    owner: int | None = None,
 ) -> Denial | None:
-    """Return why `actor` may not do `action` now, or None if allowed."""
+    """Return why `actor` may not do `action` now, or None if allowed. `owner` is the
+    coordinator who leads the incident: the others may only take it over."""
     if not actor.known:
         return Denial.UNKNOWN_PERSON
     if action in COORDINATOR_ACTIONS and not actor.is_coordinator:
         return Denial.NOT_COORDINATOR
+    if action in COORDINATOR_ACTIONS and owner is not None:
+        mine = actor.telegram_id == owner
+        if action is Action.TAKE_OVER and mine and state in ALLOWED_FROM[action]:
+            return Denial.ALREADY_YOURS
+        if action is not Action.TAKE_OVER and not mine:
+            return Denial.OTHER_COORDINATOR
     if action in EXECUTOR_ACTIONS:
         if actor.role is not Role.EXECUTOR:
             return Denial.NOT_EXECUTOR
@@ -157,6 +185,10 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
         return State.PUBLISHING
     if action is Action.RETURN:
         return State.REWORK
+    if action is Action.WITHDRAW:
+        return State.NEW  # routed anew (the use case keeps the state if others remain)
+    if action is Action.CANCEL:
+        return State.CANCELLED
     if action is Action.PUBLISH:
         if kind is AnswerKind.FINAL:
             return State.CLOSED

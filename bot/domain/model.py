@@ -29,9 +29,11 @@ class State(StrEnum):
     PUBLISHING = "publishing"  # approved, waits to be placed in «Инцидент Менеджмент»
     AWAITING_FINAL = "awaiting_final"  # interim answer placed; final answer still due
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # opened by mistake: cancelled by the coordinator, with a reason
 
 
-OPEN_STATES = frozenset(State) - {State.CLOSED}
+FINISHED_STATES = frozenset({State.CLOSED, State.CANCELLED})
+OPEN_STATES = frozenset(State) - FINISHED_STATES
 
 
 class AnswerKind(StrEnum):
@@ -59,7 +61,7 @@ class AssignmentStatus(StrEnum):
 
     ACTIVE = "active"
     DECLINED = "declined"  # «не наше»
-    DONE = "done"  # the incident was closed
+    DONE = "done"  # its part is over: the incident closed, or the coordinator withdrew it
 
 
 class CardAudience(StrEnum):

@@ -53,6 +53,8 @@ class Incident:
     created_by: int
     created_at: datetime
     closed_at: datetime | None
+    owner_id: int  # the coordinator who leads it
+    head_told: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Assignment:
     accepted_by_name: str | None
     declined_at: datetime | None
     decline_reason: str | None
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Draft:
     text: str
     state: DraftState
     author_name: str | None
+    author_id: int | None
     organisation: str
     created_at: datetime
     return_reason: str | None

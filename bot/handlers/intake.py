@@ -1,17 +1,29 @@
-"""A coordinator forwards (or types) a post: a new incident opens and its card asks for the
-category. Detection time defaults to the moment of forwarding."""
+"""A coordinator forwards a post: a new incident opens and its card asks for the category.
+A typed text opens one only once the coordinator confirms it. Detection time defaults to
+the moment the message was sent."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import default_state
-from aiogram.types import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginUser,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.actions import Actor
 from bot.domain.model import AttachmentKind, Role
 from bot.domain.records import Media
 from bot.filters import COMMAND_LIKE, IsCoordinator
+from bot.handlers.states import chat_of
+from bot.keyboards import incident as kb
+from bot.keyboards.callbacks import PostAct, PostCb
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
 from bot.texts import Texts
@@ -53,24 +65,108 @@ def media_of(message: Message) -> Media | None:
     return None
 
 
-async def open_incident(
-    message: Message, actor: Actor, incidents: Incidents, queue: MessageQueue, texts: Texts
+def batch_of(message: Message) -> str | None:
+    """What the messages sent together share: an album its group; the parts of a forwarded
+    post their author and the moment it was published."""
+    if message.media_group_id:
+        return f"album:{message.media_group_id}"
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    return f"post:{origin.type}:{origin_of(message)}:{int(origin.date.timestamp())}"
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+async def forwarded_post(
+    message: Message,
+    actor: Actor,
+    incidents: Incidents,
+    queue: MessageQueue,
+    texts: Texts,
+    state: FSMContext,
 ) -> None:
+    """A forwarded post opens an incident whatever the bot was waiting for; what it was
+    waiting for keeps waiting."""
     text = message.text or message.caption or ""
     media = media_of(message)
     link = first_link(message)
     if not (text.strip() or media or link):
         await queue.send(message.chat.id, texts.message("empty_post"))
         return
-    await incidents.open_incident(
+    opened = await incidents.open_incident(
         actor,
         message.chat.id,
         text=text,
         link=link,
         origin=origin_of(message),
-        media=media,
+        media=[media] if media else [],
         detected_at=message.date,
+        batch=batch_of(message),
     )
+    waiting = await state.get_state()
+    if opened.new and waiting:
+        data = await state.get_data()
+        await queue.send(
+            message.chat.id,
+            texts.message(
+                "still_waiting",
+                what=waiting.split(":")[-1],
+                incident_id=data.get("incident"),
+                opened=opened.incident_id,
+            ),
+        )
+
+
+async def typed_post(
+    message: Message, actor: Actor, incidents: Incidents, queue: MessageQueue, texts: Texts
+) -> None:
+    """A typed text may be a post copied by hand, or a word to the bot («ок»): it opens an
+    incident only when the coordinator says so."""
+    text = message.text or message.caption or ""
+    media = media_of(message)
+    if not (text.strip() or media):
+        await queue.send(message.chat.id, texts.message("empty_post"))
+        return
+    post_id, new = await incidents.hold_post(
+        actor,
+        message.chat.id,
+        text=text,
+        link=first_link(message),
+        media=[media] if media else [],
+        batch=batch_of(message),
+        received_at=message.date,
+    )
+    if new:
+        await queue.send(
+            message.chat.id,
+            texts.message("confirm_post", preview=first_line(text), media=media is not None),
+            kb.confirm_post(texts, post_id),
+            reply_to=message.message_id,
+        )
+
+
+async def confirm_post(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: PostCb,
+    actor: Actor,
+    incidents: Incidents,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    chat = chat_of(query)
+    if callback_data.act is PostAct.OPEN:
+        opened = await incidents.open_held(actor, chat, callback_data.post)
+        shown = texts.message("post_opened", incident_id=opened.incident_id)
+    else:
+        await incidents.drop_held(actor, callback_data.post)
+        shown = texts.message("post_dropped")
+    if query.message is not None:
+        await queue.edit_message(chat, query.message.message_id, shown)
 
 
 class NotAnExecutorsReply(Filter):
@@ -83,6 +179,10 @@ class NotAnExecutorsReply(Filter):
 
 def create_router() -> Router:
     router = Router(name="intake")
-    router.message.filter(F.chat.type == "private", IsCoordinator(), StateFilter(default_state))
-    router.message.register(open_incident, ~COMMAND_LIKE, NotAnExecutorsReply())
+    router.message.filter(F.chat.type == "private", IsCoordinator())
+    router.message.register(forwarded_post, F.forward_origin, ~COMMAND_LIKE)
+    router.message.register(
+        typed_post, StateFilter(default_state), ~COMMAND_LIKE, NotAnExecutorsReply()
+    )
+    router.callback_query.register(confirm_post, PostCb.filter())
     return router

@@ -28,6 +28,16 @@ class CategoryCb(CallbackData, prefix="c1"):
     category: Category
 
 
+class PostAct(StrEnum):
+    OPEN = "o"  # a typed text becomes an incident
+    DROP = "d"  # it was not a post
+
+
+class PostCb(CallbackData, prefix="t1"):
+    act: PostAct
+    post: int
+
+
 class PickAct(StrEnum):
     BLOCKS = "b"  # show blocks
     BLOCK = "k"  # show a block's organisations, page `page`

@@ -22,6 +22,8 @@ from bot.keyboards.callbacks import (
     IncidentCb,
     PickAct,
     PickCb,
+    PostAct,
+    PostCb,
 )
 from bot.texts import Texts
 
@@ -180,5 +182,14 @@ def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
 def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
     done = DraftCb(act=DraftAct.ATTACH_DONE, draft=draft_id)
     markup = _keyboard([_button(texts.word("BUTTON", "done"), done)])
+    assert markup is not None
+    return markup
+
+
+def confirm_post(texts: Texts, post_id: int) -> InlineKeyboardMarkup:
+    markup = _keyboard(
+        [_button(texts.word("BUTTON", "open_post"), PostCb(act=PostAct.OPEN, post=post_id))],
+        [_button(texts.word("BUTTON", "drop_post"), PostCb(act=PostAct.DROP, post=post_id))],
+    )
     assert markup is not None
     return markup

@@ -19,7 +19,14 @@ async def incident(
     if found is None:
         raise Refused(Denial.NOT_FOUND)
     incident, orgs = found
-    denial = check(actor, action, incident.state, orgs, has_category=incident.category is not None)
+    denial = check(
+        actor,
+        action,
+        incident.state,
+        orgs,
+        has_category=incident.category is not None,
+        owner=incident.owner_id,
+    )
     if denial:
         raise Refused(denial, incident.state)
     return incident

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import aiosqlite
 
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, Denial, Refused, after_action
@@ -16,6 +18,10 @@ from bot.services.use_cases import UseCases
 from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
+from storage import pending_posts as pending_repo
+
+# Parts of one message that Telegram split (a long text, an album) arrive within a moment.
+SENT_TOGETHER = timedelta(seconds=3)
 
 
 class Incidents(UseCases):
@@ -29,39 +35,118 @@ class Incidents(UseCases):
         text: str,
         link: str | None,
         origin: str | None,
-        media: Media | None,
+        media: list[Media],
         detected_at: datetime,
+        batch: str | None,
     ) -> done.Opened:
-        """An incident from a forwarded post. A further message of the same album adds its
-        media to the incident it opened."""
+        """An incident from a forwarded post. A further message sent together with it (an
+        item of its album, a part of a long post) joins the incident it opened."""
         if not actor.is_coordinator:
             raise Refused(Denial.NOT_COORDINATOR)
-        now = self.clock()
-        group = media.media_group_id if media else None
         async with self.db.transaction() as conn:
             existing = None
-            if group:
-                existing = await repo.incident_by_media_group(conn, actor.telegram_id, group)
+            if batch:
+                existing = await repo.incident_by_batch(conn, actor.telegram_id, batch)
             if existing is None:
-                incident = await repo.create_incident(
-                    conn,
-                    source_text=text,
-                    source_link=link,
-                    source_origin=origin,
-                    media_group_id=group,
-                    detected_at=detected_at,
-                    created_by=actor.telegram_id,
-                    now=now,
+                incident = await self._create(
+                    conn, actor, text, link, origin, media, detected_at, batch
                 )
-                await self._record(conn, incident.id, actor, "created", State.NEW, now)
-                await self.timekeeper.start(conn, incident, now)
             else:
                 incident = existing
-                if text and not existing.source_text:
-                    await repo.update_incident(conn, existing.id, source_text=text)
-            if media:
-                await draft_repo.add_attachment(conn, incident.id, None, media, now)
+                if text and text not in existing.source_text:
+                    joined = "\n".join(t for t in (existing.source_text, text) if t)
+                    await repo.update_incident(conn, existing.id, source_text=joined)
+                for item in media:
+                    await draft_repo.add_attachment(conn, incident.id, None, item, self.clock())
             return await self._tell(done.Opened(incident.id, chat_id, new=existing is None))
+
+    async def _create(
+        self,
+        conn: aiosqlite.Connection,
+        actor: Actor,
+        text: str,
+        link: str | None,
+        origin: str | None,
+        media: list[Media],
+        detected_at: datetime,
+        batch: str | None,
+    ) -> Incident:
+        now = self.clock()
+        incident = await repo.create_incident(
+            conn,
+            source_text=text,
+            source_link=link,
+            source_origin=origin,
+            batch_key=batch,
+            detected_at=detected_at,
+            created_by=actor.telegram_id,
+            now=now,
+        )
+        await self._record(conn, incident.id, actor, "created", State.NEW, now)
+        await self.timekeeper.start(conn, incident, now)
+        for item in media:
+            await draft_repo.add_attachment(conn, incident.id, None, item, now)
+        return incident
+
+    async def hold_post(
+        self,
+        actor: Actor,
+        chat_id: int,
+        *,
+        text: str,
+        link: str | None,
+        media: list[Media],
+        batch: str | None,
+        received_at: datetime,
+    ) -> tuple[int, bool]:
+        """A typed (not forwarded) text waits for «Создать инцидент». Parts sent together
+        (an album, a long text that Telegram split) join the one held just before. Returns
+        the held post and whether it is new (and so needs its question)."""
+        if not actor.is_coordinator:
+            raise Refused(Denial.NOT_COORDINATOR)
+        async with self.db.transaction() as conn:
+            last = await pending_repo.latest(conn, chat_id)
+            if (
+                last is not None
+                and last.incident_id is None
+                and last.created_by == actor.telegram_id
+            ):
+                same_album = batch is not None and last.batch_key == batch
+                if same_album or received_at - last.received_at <= SENT_TOGETHER:
+                    await pending_repo.extend(conn, last, text, link, media, received_at)
+                    return last.id, False
+            post_id = await pending_repo.add(
+                conn, chat_id, actor.telegram_id, text, link, media, batch, received_at
+            )
+            return post_id, True
+
+    async def open_held(self, actor: Actor, chat_id: int, post_id: int) -> done.Opened:
+        """The coordinator confirmed a typed text: it opens an incident, detected when it
+        was sent."""
+        async with self.db.transaction() as conn:
+            post = await self._held(conn, actor, post_id)
+            incident = await self._create(
+                conn, actor, post.text, post.link, None, post.media, post.received_at, None
+            )
+            await pending_repo.opened(conn, post.id, incident.id)
+            return await self._tell(done.Opened(incident.id, chat_id, new=True))
+
+    async def drop_held(self, actor: Actor, post_id: int) -> None:
+        async with self.db.transaction() as conn:
+            post = await self._held(conn, actor, post_id)
+            await pending_repo.drop(conn, post.id)
+
+    async def _held(
+        self, conn: aiosqlite.Connection, actor: Actor, post_id: int
+    ) -> pending_repo.PendingPost:
+        if not actor.is_coordinator:
+            raise Refused(Denial.NOT_COORDINATOR)
+        post = await pending_repo.get(conn, post_id)
+        if post is None or post.created_by != actor.telegram_id:
+            raise Refused(Denial.POST_GONE)
+        if post.incident_id is not None:
+            raise Refused(Denial.POST_OPENED)
+        return post
 
     async def set_category(
         self, actor: Actor, chat_id: int, incident_id: int, category: Category

@@ -102,6 +102,12 @@ class MessageQueue:
             incident_id=card.incident_id,
         )
 
+    async def edit_message(self, chat_id: int, message_id: int, text: str) -> None:
+        """Replace the text (and drop the buttons) of a message that is no card: a question
+        once it is answered."""
+        payload = {"text": text, "markup": None, "message_id": message_id}
+        await self._put(chat_id, "edit", payload)
+
     async def send_media(
         self, chat_id: int, items: Sequence[Attachment], incident_id: int | None = None
     ) -> None:
