@@ -93,7 +93,8 @@ async def about_draft(
     draft = await queries.require_draft(actor, prompt.action, callback_data.draft)
     # The reason is for this version of the draft; a new text, for the incident's draft.
     if prompt is RETURN_REASON:
-        data, shown = {"draft": draft.id}, {"version": draft.version}
+        data = {"draft": draft.id, "incident": draft.incident_id}
+        shown = {"version": draft.version}
     else:
         data, shown = {"incident": draft.incident_id}, {}
     await _ask(
