@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.calendar import WorkingCalendar
+from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
 from bot.domain.model import CardAudience, State
 from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards import incident as kb
@@ -36,16 +37,23 @@ class Cards:
 
     # --- the incident card ---------------------------------------------------------------
 
-    def incident(self, view: IncidentView, now: datetime) -> tuple[str, bool]:
-        """The card's HTML (the same for every audience) and whether the post's text had to
-        be shortened to fit."""
+    def incident(
+        self,
+        view: IncidentView,
+        now: datetime,
+        audience: CardAudience = CardAudience.VIEW,
+        organisation_id: int | None = None,
+    ) -> tuple[str, bool]:
+        """The card's HTML for its audience (an executor sees only the terms that are
+        theirs) and whether the post's text had to be shortened to fit."""
         recent = view.events[-RECENT_EVENTS:]
-        deadlines = self.deadlines(view, now)
+        deadlines = self.deadlines(view, now, audience, organisation_id)
 
         def render(source: str, truncated: bool) -> str:
             return self.texts.render(
                 "card.html.j2",
                 view=view,
+                audience=audience.value,
                 source=source,
                 truncated=truncated,
                 recent=recent,
@@ -54,18 +62,33 @@ class Cards:
 
         return self.texts.fit(render, view.incident.source_text)
 
-    def deadlines(self, view: IncidentView, now: datetime) -> list[dict[str, Any]]:
+    def deadlines(
+        self,
+        view: IncidentView,
+        now: datetime,
+        audience: CardAudience = CardAudience.VIEW,
+        organisation_id: int | None = None,
+    ) -> list[dict[str, Any]]:
         """The running terms with their due moment and, when late, by how much (working
-        time, as of `now`)."""
+        time, as of `now`). An executor's card shows only their organisation's."""
         names = {a.organisation_id: a.organisation for a in view.assignments}
+        several = len(view.active_assignments) > 1
+        timers = view.timers
+        if audience is CardAudience.EXECUTOR:
+            timers = [
+                t
+                for t in timers
+                if t.stage in EXECUTOR_STAGES and t.organisation_id == organisation_id
+            ]
         return [
             {
                 "stage": t.stage.value,
-                "organisation": names.get(t.organisation_id) if t.organisation_id else None,
+                "organisation": names.get(t.organisation_id or 0) if several else None,
                 "due": t.due_at,
                 "late": self.calendar.between(t.due_at, now) if now > t.due_at else None,
             }
-            for t in view.timers
+            for t in timers
+            if not (t.stage in QUIET_STAGES and now > t.due_at)  # a window that has closed
         ]
 
     def buttons(
@@ -74,12 +97,16 @@ class Cards:
         audience: CardAudience,
         organisation_id: int | None = None,
         routing: RoutingChoices | None = None,
+        *,
+        leads: bool = True,
     ) -> InlineKeyboardMarkup | None:
         incident = view.incident
         if audience is CardAudience.COORDINATOR:
+            if not leads:
+                return kb.take_over(self.texts, incident)
             if incident.category and incident.state in ROUTABLE and routing is not None:
                 return self.routing(incident, routing)
-            return kb.coordinator_card(self.texts, incident)
+            return kb.coordinator_card(self.texts, view)
         if audience is CardAudience.EXECUTOR:
             if organisation_id not in view.active_organisations:
                 return None  # declined or handed over: nothing more for them to press
@@ -97,9 +124,10 @@ class Cards:
 
     # --- drafts --------------------------------------------------------------------------
 
-    def draft(self, draft: Draft, audience: CardAudience) -> tuple[str, bool]:
-        """A draft as its author edits it, or as the coordinator decides on it; for
-        PUBLISH, the bare text (a long press copies exactly what goes to IM)."""
+    def draft(self, draft: Draft, audience: CardAudience, incident: Incident) -> tuple[str, bool]:
+        """A draft as its author edits it, or as the coordinator decides on it (with the
+        post it answers); for PUBLISH, the bare text (a long press copies exactly what goes
+        to IM)."""
         if audience is CardAudience.PUBLISH:
             return self.texts.message("full_text", text=draft.text), False
 
@@ -108,6 +136,7 @@ class Cards:
                 "draft.html.j2",
                 draft=draft,
                 audience=audience,
+                post=incident.source_text,
                 text=text,
                 truncated=truncated,
                 attachments=draft.attachments,
@@ -118,4 +147,6 @@ class Cards:
     def draft_buttons(self, draft: Draft, audience: CardAudience) -> InlineKeyboardMarkup | None:
         if audience is CardAudience.DRAFT:
             return kb.draft_editor(self.texts, draft)
+        if audience is CardAudience.PUBLISH:
+            return kb.draft_publish(self.texts, draft)
         return kb.draft_approval(self.texts, draft)

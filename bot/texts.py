@@ -33,6 +33,20 @@ def format_duration(value: timedelta) -> str:
     return f"{hours} ч" + (f" {rest:02d} мин" if rest else "")
 
 
+def short_name(full_name: str | None) -> str:
+    """«Иванова Анна Сергеевна» → «Иванова А. С.»: a surname with initials, as in documents."""
+    parts = (full_name or "").split()
+    if len(parts) != 3 or any(p.endswith(".") for p in parts[1:]):
+        return full_name or ""  # a Telegram name («Ольга Координатова») stays as it is
+    return f"{parts[0]} {parts[1][0]}. {parts[2][0]}."
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    """The first non-empty line of a post, shortened: enough to recognise it."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def visible_length(html_text: str) -> int:
     """Length as Telegram counts it: after parsing entities, in UTF-16 code units."""
     plain = html.unescape(_TAG.sub("", html_text))
@@ -57,6 +71,8 @@ class Texts:
         )
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration
+        self.env.filters["short_name"] = short_name
+        self.env.filters["first_line"] = first_line
         self.words = self.env.get_template("words.txt.j2").module
         self.env.globals["words"] = self.words
         self._alerts = self.env.get_template("alerts.txt.j2").module

@@ -55,6 +55,11 @@ async def person_by_telegram(conn: aiosqlite.Connection, telegram_id: int) -> Pe
     return _person(row) if row else None
 
 
+async def person(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+    row = await fetch_one(conn, _PERSON_SQL + " WHERE p.id = ?", (person_id,))
+    return _person(row) if row else None
+
+
 async def person_by_invite(conn: aiosqlite.Connection, code: str) -> Person | None:
     row = await fetch_one(conn, _PERSON_SQL + " WHERE p.invite_code = ? AND p.active = 1", (code,))
     return _person(row) if row else None

@@ -61,6 +61,17 @@ async def latest(conn: aiosqlite.Connection, incident_id: int) -> Draft | None:
     return _draft(row) if row else None
 
 
+async def editing_by(conn: aiosqlite.Connection, person_id: int) -> Draft | None:
+    """The draft this person is writing now, if any: the latest of them."""
+    row = await fetch_one(
+        conn,
+        _DRAFT_SQL + " WHERE d.author_id = ? AND d.state = 'editing' AND a.status = 'active'"
+        " ORDER BY d.id DESC LIMIT 1",
+        (person_id,),
+    )
+    return _draft(row) if row else None
+
+
 async def create(
     conn: aiosqlite.Connection,
     incident_id: int,
@@ -100,6 +111,16 @@ async def create(
             (draft_id, copy_from.id),
         )
     return draft_id
+
+
+async def set_aside(conn: aiosqlite.Connection, assignment_id: int, now: datetime) -> None:
+    """The organisation's draft in progress ends with its part (it was withdrawn)."""
+    await conn.execute(
+        "UPDATE drafts SET state = 'returned', decided_at = ?,"
+        " return_reason = COALESCE(return_reason, '')"
+        " WHERE assignment_id = ? AND state IN ('editing', 'submitted')",
+        (to_db_time(now), assignment_id),
+    )
 
 
 async def update(conn: aiosqlite.Connection, draft_id: int, **fields: Any) -> None:

@@ -244,7 +244,7 @@ def test_cards_shown_by_an_earlier_version_are_not_edited_again() -> None:
                         [
                             InlineKeyboardButton(text="✍️ Ответить", callback_data="i1:ans:7"),
                             InlineKeyboardButton(
-                                text="📎 Приложить фото", callback_data="i1:att:7"
+                                text="📎 Фото, видео, документ", callback_data="i1:att:7"
                             ),
                         ]
                     ]

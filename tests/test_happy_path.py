@@ -44,7 +44,12 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     answer = await coordinator.click("УРЖКК", card)
     assert answer["text"] == "Направлено: МКУ «УРЖКК»"
     assert "направлен исполнителю" in card.text
-    assert card.buttons == ["🕒 Время обнаружения", "❗ Социально значимое"]
+    assert card.buttons == [
+        "↩️ Отозвать и направить другой",
+        "🕒 Время обнаружения",
+        "❗ Социально значимое",
+        "✖️ Отменить инцидент",
+    ]
 
     # The executor's card: number, category, source text, detection time, deadline, buttons.
     executor_card = housing.find("Инцидент №1")
@@ -52,7 +57,12 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert "<b>яма</b> & лужа" in executor_card.text
     assert "Обнаружен:" in executor_card.text
     assert "Срок ответа:" in executor_card.text
-    assert executor_card.buttons == ["✅ Принять", "↩️ Не наше", "✍️ Ответить", "📎 Приложить фото"]
+    assert executor_card.buttons == [
+        "✅ Принять",
+        "↩️ Не наше",
+        "✍️ Ответить",
+        "📎 Фото, видео, документ",
+    ]
     # Nobody else was told.
     assert not cast.water.inbox()[1:]
     assert not cast.school.find("Вы зарегистрированы").buttons
@@ -61,7 +71,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     answer = await housing.click("Принять", executor_card)
     assert answer["text"] == "Принято в работу"
     assert "в работе у исполнителя" in executor_card.text
-    assert "Иванова Анна Сергеевна: принял в работу" in executor_card.text
+    assert "Принят в работу — Иванова А. С." in executor_card.text
     assert "Принять" not in " ".join(executor_card.buttons)
     assert "в работе у исполнителя" in card.text  # the coordinator's copy, edited in place
 
@@ -78,9 +88,10 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert preview.buttons == []
 
     approval = coordinator.find("На согласование: инцидент №1")
-    assert "Иванова Анна Сергеевна (МКУ «УРЖКК»)" in approval.text
+    assert "От: Иванова А. С. (МКУ «УРЖКК»)" in approval.text
+    assert "Пост: «Во дворе <b>яма</b> & лужа уже неделю!" in approval.text  # what it answers
     assert "окончательный ответ" in approval.text
-    assert approval.buttons == ["✅ Согласовать", "🔁 На доработку"]
+    assert approval.buttons == ["✅ Согласовать", "✏️ Поправить текст", "🔁 На доработку"]
     await coordinator.click("Согласовать", approval)
     assert "согласован" in approval.text
     ready = coordinator.find("ответ согласован")

@@ -42,7 +42,7 @@ async def test_forwarded_album_opens_one_incident(cast: Cast, emu: Emulator) -> 
 async def test_evidence_album_reaches_coordinator(cast: Cast, emu: Emulator) -> None:
     await route_new_incident(cast)
     housing = cast.housing
-    await housing.click("Приложить фото")
+    await housing.click("Фото, видео")
     assert "Пришлите фото, видео или документы" in housing.last().text
     await housing.send(None, photo=True, media_group_id="ev1")
     await housing.send(None, photo=True, media_group_id="ev1")

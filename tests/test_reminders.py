@@ -27,51 +27,44 @@ async def test_executor_reminded_then_escalated_to_coordinator_and_supervisor(
 ) -> None:
     await route_new_incident(cast)  # Monday 02.03.2026 10:00, ordinary
     card = cast.housing.find("Инцидент №1")
-    assert "Срок ответа: 02.03.2026 16:00" in card.text
-    assert "⏳ Сейчас: принять или вернуть («не наше») (МКУ «УРЖКК») — до 02.03.2026 10:30" in (
-        card.text
-    )
+    assert "⏳ Срок ответа: до 02.03.2026 16:00" in card.text
+    assert "⏳ Вернуть «не наше» можно: до 02.03.2026 10:30" in card.text
     marks = {
         u.first_name: len(u.inbox())
         for u in (cast.coordinator, cast.housing, cast.supervisor, cast.head, cast.water)
     }
 
-    assert await tick_at(harness, clock, "2026-03-02T10:14") == []
-    assert await tick_at(harness, clock, "2026-03-02T10:15") == ["decline:remind"]
+    # The decline window (p. 11) closes without a reminder or an escalation: nothing in the
+    # regulation obliges pressing «Принять».
+    assert await tick_at(harness, clock, "2026-03-02T10:15") == []
+    assert await tick_at(harness, clock, "2026-03-02T10:31") == []
+    assert len(cast.housing.inbox()) == marks["Анна"]
+    assert len(cast.coordinator.inbox()) == marks["Ольга"]
+    assert len(cast.supervisor.inbox()) == marks["Кирилл"]
+
+    assert await tick_at(harness, clock, "2026-03-02T13:00") == ["answer:remind"]
     reminder = cast.housing.last().text
-    assert reminder.startswith("⏰ Инцидент №1: принять или вернуть («не наше»)")
-    assert "осталось 15 мин" in reminder
+    assert reminder.startswith("⏰ Инцидент №1")
+    assert "осталось 3 ч" in reminder
     assert len(cast.coordinator.inbox()) == marks["Ольга"]  # not the coordinator's move
 
-    assert await tick_at(harness, clock, "2026-03-02T10:31") == ["decline:due"]
-    assert "срок «принять или вернуть («не наше»)» (МКУ «УРЖКК») истёк" in cast.housing.last().text
+    # The answer term (p. 12) is the executor's: overdue, it escalates (p. 24).
+    assert await tick_at(harness, clock, "2026-03-02T16:01") == ["answer:due"]
+    assert "⌛ Инцидент №1" in cast.housing.last().text
     for watcher in (cast.coordinator, cast.supervisor):
         alarm = watcher.last().text
-        assert alarm.startswith("🚨 Просрочка по инциденту №1")
-        assert "Исполнитель: МКУ «УРЖКК»" in alarm
-        assert "просрочено на 1 мин" in alarm
-        assert "Уведомление 1 из 3" in alarm
+        assert alarm.startswith("🚨")
+        assert "№1" in alarm
+        assert "МКУ «УРЖКК»" in alarm
     # Nobody else: not the Head, not another organisation.
     assert len(cast.head.inbox()) == marks["Галина"]
     assert len(cast.water.inbox()) == marks["Семён"]
-    assert "🔴 Сейчас: принять или вернуть" in card.text
-    assert "просрочено на 1 мин" in card.text
 
-    # Repeated each working hour while overdue, three times at most.
-    assert await tick_at(harness, clock, "2026-03-02T11:30") == ["decline:escalate"]
-    assert "Уведомление 2 из 3" in cast.supervisor.last().text
-    assert "просрочено на 1 ч" in cast.supervisor.last().text
-    assert await tick_at(harness, clock, "2026-03-02T12:30") == ["decline:escalate"]
-    assert "Уведомление 3 из 3" in cast.coordinator.last().text
-    assert await tick_at(harness, clock, "2026-03-02T12:59") == []
-
-    # Accepting ends that term: no more about it; the answer term runs on.
+    # Repeated while overdue; accepting does not end the answer term.
     await cast.housing.click("Принять", card)
-    assert "принять или вернуть" not in card.text
-    assert await tick_at(harness, clock, "2026-03-02T13:00") == ["answer:remind"]
-    assert "ответ (МКУ «УРЖКК») — срок 02.03.2026 16:00, осталось 3 ч" in (
-        cast.housing.last().text
-    )
+    assert "Вернуть «не наше»" not in card.text
+    assert await tick_at(harness, clock, "2026-03-03T12:00") == ["answer:escalate"]
+    assert cast.supervisor.last().text.startswith("🚨")
 
 
 async def test_terms_stop_with_their_stage_and_coordinator_is_reminded(
@@ -103,8 +96,8 @@ async def test_escalation_skips_organisations_without_supervisor(
         cast, text="Нет отопления в школе", org="образованием", block="Образование"
     )
     seen = len(cast.supervisor.inbox())
-    assert await tick_at(harness, clock, "2026-03-02T10:31") == ["decline:due"]
-    assert cast.coordinator.last().text.startswith("🚨 Просрочка по инциденту №1")
+    assert await tick_at(harness, clock, "2026-03-02T16:01") == ["answer:due"]
+    assert cast.coordinator.last().text.startswith("🚨")
     assert len(cast.supervisor.inbox()) == seen  # Kuznetsov does not supervise schools
 
 
@@ -126,8 +119,16 @@ async def test_high_importance_and_significant_go_to_the_head(cast: Cast) -> Non
     before = len(cast.head.inbox())
     await cast.coordinator.click("Обычное")
     assert len(cast.head.inbox()) == before  # an ordinary one does not reach the Head
-    await cast.coordinator.click("Социально значимое")
+    second = cast.coordinator.find("Инцидент №2")
+    await cast.coordinator.press(second, "i1:sig:2")
     assert "отмечен координатором как социально значимый" in cast.head.inbox()[-2].text
+
+    # One notice per incident: the first one's Head copy shows «❗», and nothing more comes.
+    before = len(cast.head.inbox())
+    first = cast.coordinator.find("Инцидент №1")
+    await cast.coordinator.click("Социально значимое", first)
+    assert len(cast.head.inbox()) == before
+    assert copy.text.startswith("❗ Инцидент №1")
 
 
 async def test_missed_reminders_fire_once_after_restart(
@@ -135,15 +136,16 @@ async def test_missed_reminders_fire_once_after_restart(
 ) -> None:
     await route_new_incident(cast)
     await harness.stop()
-    # Down from 10:00 to 10:45: the 10:15 reminder and the 10:30 deadline were missed.
-    clock.set_local("2026-03-02T10:45")
+    # Down from 10:00 to 16:15: the 13:00 and 15:30 reminders and the 16:00 deadline of the
+    # answer were missed.
+    clock.set_local("2026-03-02T16:15")
     harness.schedule = True
     seen = len(cast.housing.inbox())
     await harness.start()
     await wait_until(
         lambda: (
             len(cast.supervisor.inbox()) > 1
-            and any("Просрочка" in m.text for m in cast.supervisor.inbox())
+            and any(m.text.startswith("🚨") for m in cast.supervisor.inbox())
         )
     )
     await harness.settle()  # the other chats' messages, sent alongside
@@ -159,6 +161,6 @@ async def test_missed_reminders_fire_once_after_restart(
     next_run = harness.app.reminders.next_run()
     assert next_run is not None
     assert texts(cast.housing, seen) == missed
-    # The scheduler is aimed at the next escalation: 11:30 by the test's clock.
+    # The scheduler is aimed at the next escalation: 17:00 by the test's clock.
     wait = next_run - datetime.now(UTC)
     assert timedelta(minutes=40) < wait <= timedelta(minutes=45)

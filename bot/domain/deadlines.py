@@ -15,6 +15,9 @@ from bot.domain.profile import ReminderPolicy, Stage
 
 # Stages whose move is the executor's; overdue ones escalate (point 24).
 EXECUTOR_STAGES = frozenset({Stage.DECLINE, Stage.ANSWER, Stage.REWORK, Stage.FINAL, Stage.PART})
+# Stages the card shows but nobody is reminded of or escalated about: the decline window
+# (p. 11) only bounds when «не наше» may be said; nothing obliges pressing «Принять».
+QUIET_STAGES = frozenset({Stage.DECLINE})
 # Stages whose clock starts at detection rather than when the state began (point 12).
 FROM_DETECTION = frozenset({Stage.ANSWER, Stage.FINAL})
 
@@ -28,6 +31,7 @@ STAGES_IN_STATE: dict[State, tuple[Stage, ...]] = {
     State.APPROVAL: (Stage.APPROVE,),
     State.PUBLISHING: (Stage.PUBLISH,),
     State.CLOSED: (),
+    State.CANCELLED: (),
 }
 
 
@@ -69,7 +73,9 @@ def plan(
     started: datetime,
     due: datetime,
 ) -> list[Step]:
-    """Every moment to act while the stage runs, in order."""
+    """Every moment to act while the stage runs, in order (none for a quiet stage)."""
+    if stage in QUIET_STAGES:
+        return []
     begin = calendar.add(started, timedelta(0))
     length = calendar.between(begin, due)
     moments = {calendar.add(begin, length * share) for share in policy.shares if 0 < share < 1}
@@ -78,7 +84,7 @@ def plan(
     }
     steps = [Step(at, StepKind.REMIND) for at in sorted(m for m in moments if begin < m < due)]
     steps.append(Step(due, StepKind.DUE, 1))
-    if stage in EXECUTOR_STAGES:
+    if stage in EXECUTOR_STAGES:  # point 24: overdue executor terms escalate
         for number in range(2, policy.escalation_times + 1):
             at = calendar.add(due, policy.escalation_every * (number - 1))
             steps.append(Step(at, StepKind.ESCALATE, number))

@@ -12,15 +12,19 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.deadlines import StepKind
-from bot.domain.model import CardAudience, Category
+from bot.domain.model import CardAudience
 from bot.domain.outcomes import (
     Accepted,
     Approved,
+    Cancelled,
     CategorySet,
     ChatUnreachable,
+    Corrected,
     Declined,
     DetectionChanged,
+    DraftBusy,
     DraftReady,
+    DraftTaken,
     EvidenceAdded,
     KindChosen,
     MarkedSignificant,
@@ -30,12 +34,15 @@ from bot.domain.outcomes import (
     Returned,
     Routed,
     Submitted,
+    TakenOver,
     TermNotice,
+    Withdrawn,
 )
 
 
 class Recipient(StrEnum):
     CHAT = "chat"  # one chat: the one the person acted in
+    OWNER = "owner"  # the coordinator who leads the incident (forwarded it, or took it over)
     COORDINATORS = "coordinators"
     ORGANISATION = "organisation"  # its group if the bot is in one, else its bound people
     SUPERVISORS = "supervisors"  # the deputy heads who supervise an organisation
@@ -56,6 +63,7 @@ class To:
         return cls(Recipient.ORGANISATION, organisation_id)
 
 
+OWNER = To(Recipient.OWNER)
 COORDINATORS = To(Recipient.COORDINATORS)
 HEAD = To(Recipient.HEAD)
 
@@ -74,6 +82,7 @@ class Buttons(StrEnum):
     EXECUTOR = "executor"  # the executor's card buttons (accept, answer, …)
     ROUTING = "routing"  # where to route the incident; spent once it is routed
     ATTACH_DONE = "attach_done"  # «Готово» after evidence
+    TAKE_DRAFT = "take_draft"  # «Продолжить черновик» (a colleague's)
 
 
 @dataclass(frozen=True)
@@ -126,15 +135,16 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
         case Opened(chat_id=chat, new=True):
             # The coordinator who forwarded the post gets its card, which asks the category.
             return [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
-        case CategorySet(category=category, routable=routable, chat_id=chat):
-            told = _to_head(outcome, False) if category is Category.HIGH else []
+        case CategorySet(routable=routable, chat_id=chat, tell_head=tell_head):
+            told = _to_head(outcome, False) if tell_head else []
             if not routable:
                 told.append(text(To.chat(chat), "no_organisations"))
             return told
         case DetectionChanged(chat_id=chat):
             return [text(To.chat(chat), "detected_set", incident_id=outcome.incident_id)]
-        case MarkedSignificant():
-            return _to_head(outcome, True)
+        case MarkedSignificant(tell_head=tell_head):
+            # The Head hears of an incident once; later the card they have shows «❗».
+            return _to_head(outcome, True) if tell_head else []
         case Routed(organisation_id=org, organisation=name, reachable=reachable):
             # p. 10: the organisation gets the post's media and its card.
             told = [
@@ -144,7 +154,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
             if not reachable:
                 told.append(
                     text(
-                        COORDINATORS,
+                        OWNER,
                         "undeliverable",
                         incident_id=outcome.incident_id,
                         organisation=name,
@@ -155,7 +165,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
             # p. 11: back to the coordinator with the reason, ready to be routed again.
             return [
                 text(
-                    COORDINATORS,
+                    OWNER,
                     "declined_to_coordinator",
                     incident_id=outcome.incident_id,
                     organisation=outcome.organisation,
@@ -165,25 +175,55 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 ),
                 text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
             ]
-        case DraftReady(chat_id=chat, reply_to=reply_to):
-            return [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)]
-        case EvidenceAdded(chat_id=chat, acknowledge=True):
+        case DraftReady(chat_id=chat, reply_to=reply_to, added=added):
+            # An answer may come in several messages: each joins the draft, and says so.
+            told = [text(To.chat(chat), "draft_added")] if added else []
+            told.append(
+                Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)
+            )
+            return told
+        case DraftBusy(chat_id=chat, author=author):
+            # One organisation, one draft: a colleague's is taken over, never overwritten.
+            return [
+                text(
+                    To.chat(chat),
+                    "draft_busy",
+                    incident_id=outcome.incident_id,
+                    author=author,
+                    buttons=Buttons.TAKE_DRAFT,
+                )
+            ]
+        case DraftTaken(chat_id=chat, author=author, previous_chat=previous):
+            told = [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT)]
+            if previous is not None:
+                told.append(
+                    text(
+                        To.chat(previous),
+                        "draft_taken",
+                        incident_id=outcome.incident_id,
+                        author=author,
+                    )
+                )
+            return told
+        case EvidenceAdded(chat_id=chat, acknowledge=True, captioned=captioned):
             return [
                 text(
                     To.chat(chat),
                     "attached",
                     incident_id=outcome.incident_id,
+                    captioned=captioned,
                     buttons=Buttons.ATTACH_DONE,
                     reply_to=outcome.reply_to,
                 )
             ]
         case Submitted():
-            # p. 13: the draft goes to the coordinator for approval, evidence first.
+            # p. 13: the draft goes for approval, evidence first, to the coordinator who
+            # leads the incident (the others see it in /open).
             return [
-                show(COORDINATORS, Show.DRAFT_MEDIA),
-                show(COORDINATORS, Show.DRAFT, CardAudience.APPROVAL),
+                show(OWNER, Show.DRAFT_MEDIA),
+                show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
-        case Approved(kind=kind, organisations=orgs):
+        case Approved(kind=kind, organisations=orgs, attachments=attachments):
             # p. 14, 16: the executor learns it is approved; the coordinator gets the text to
             # place in «Инцидент Менеджмент», with its evidence and «Опубликовано».
             return [
@@ -193,10 +233,51 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     incident_id=outcome.incident_id,
                     kind=kind,
                 ),
-                text(COORDINATORS, "ready_to_publish", incident_id=outcome.incident_id, kind=kind),
-                show(COORDINATORS, Show.DRAFT_MEDIA),
-                show(COORDINATORS, Show.DRAFT, CardAudience.PUBLISH),
+                text(
+                    OWNER,
+                    "ready_to_publish",
+                    incident_id=outcome.incident_id,
+                    kind=kind,
+                    attachments=attachments,
+                ),
+                show(OWNER, Show.DRAFT_MEDIA),
+                show(OWNER, Show.DRAFT, CardAudience.PUBLISH),
             ]
+        case Withdrawn(organisation_id=org):
+            # The coordinator took it back: the organisation stops working on it.
+            return [
+                text(
+                    To.organisation(org), "withdrawn_to_executor", incident_id=outcome.incident_id
+                )
+            ]
+        case Cancelled(organisations=orgs, chat_id=chat, reason=reason):
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "cancelled_to_executor",
+                    incident_id=outcome.incident_id,
+                    reason=reason,
+                ),
+                text(To.chat(chat), "cancelled_done", incident_id=outcome.incident_id),
+            ]
+        case TakenOver(chat_id=chat, previous=previous, waiting=waiting):
+            # The incident is theirs now, with the draft that waits for them.
+            told = [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
+            if waiting is not None:
+                told += [
+                    show(To.chat(chat), Show.DRAFT_MEDIA),
+                    show(To.chat(chat), Show.DRAFT, waiting),
+                ]
+            told.append(
+                text(
+                    To.chat(previous),
+                    "taken_over",
+                    incident_id=outcome.incident_id,
+                    coordinator=outcome.coordinator,
+                    skip_chat=chat,
+                )
+            )
+            return told
         case Returned(organisations=orgs, chat_id=chat):
             # p. 14, 15: returned with the reasons, to be reworked.
             return [
@@ -241,7 +322,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     skip_chat=outcome.chat_id,
                 )
             ]
-        case Accepted() | KindChosen() | Opened() | EvidenceAdded():
+        case Accepted() | KindChosen() | Opened() | EvidenceAdded() | Corrected():
             return []  # the cards show it
     raise ValueError(f"no notification rule for {outcome!r}")
 
@@ -251,7 +332,7 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
     stage to the coordinator and to the deputy head who supervises the organisation (p. 24),
     repeated while it stays overdue."""
     org = notice.organisation_id
-    mover = COORDINATORS if org is None else To.organisation(org)
+    mover = OWNER if org is None else To.organisation(org)
     common: dict[str, Any] = {
         "incident_id": notice.incident_id,
         "stage": notice.stage.value,
@@ -264,7 +345,7 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
     if notice.kind is StepKind.DUE:
         told.append(text(mover, "overdue", **common))
     if org is not None and notice.kind is not StepKind.REMIND:
-        watchers = (COORDINATORS, To(Recipient.SUPERVISORS, org))
+        watchers = (OWNER, To(Recipient.SUPERVISORS, org))
         told.append(
             text(
                 watchers,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.deadlines import StepKind
-from bot.domain.model import AnswerKind, Category
+from bot.domain.model import AnswerKind, CardAudience, Category
 from bot.domain.profile import Stage
 
 
@@ -30,6 +30,7 @@ class CategorySet(Outcome):
     chat_id: int
     category: Category
     routable: bool  # the directory has organisations to route to
+    tell_head: bool = False  # high importance, and the Head has not heard of it yet
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class DetectionChanged(Outcome):
 
 @dataclass(frozen=True)
 class MarkedSignificant(Outcome):
-    pass
+    tell_head: bool  # the Head has not heard of it yet
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,32 @@ class Routed(Outcome):
     organisation_id: int
     organisation: str
     reachable: bool  # someone of the organisation (or its group) can receive the card
+
+
+@dataclass(frozen=True)
+class Withdrawn(Outcome):
+    organisation_id: int
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Cancelled(Outcome):
+    chat_id: int
+    reason: str
+    organisations: tuple[int, ...]  # every organisation that had it and did not decline
+
+
+@dataclass(frozen=True)
+class TakenOver(Outcome):
+    chat_id: int
+    coordinator: str  # who leads it now
+    previous: int  # the coordinator who led it until now
+    waiting: CardAudience | None  # a draft waiting for their approval or publication
+
+
+@dataclass(frozen=True)
+class Corrected(Outcome):
+    draft_id: int
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,24 @@ class DraftReady(Outcome):
     chat_id: int
     draft_id: int
     reply_to: int | None
+    added: bool = False  # the text joined what the draft had (not replaced it)
+
+
+@dataclass(frozen=True)
+class DraftBusy(Outcome):
+    """A colleague of the same organisation is writing this draft: nothing was changed."""
+
+    chat_id: int
+    draft_id: int
+    author: str
+
+
+@dataclass(frozen=True)
+class DraftTaken(Outcome):
+    chat_id: int
+    draft_id: int
+    author: str  # who continues it
+    previous_chat: int | None  # who wrote it until now
 
 
 @dataclass(frozen=True)
@@ -77,6 +122,7 @@ class EvidenceAdded(Outcome):
     draft_id: int
     reply_to: int
     acknowledge: bool  # False for the further items of an album already acknowledged
+    captioned: bool = False  # its caption was added to the draft's text
 
 
 @dataclass(frozen=True)
@@ -94,6 +140,7 @@ class Approved(Outcome):
     draft_id: int
     kind: AnswerKind
     organisations: tuple[int, ...]  # working on it
+    attachments: int  # the evidence that goes with the text
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The coordinator's side of a draft: approve, return with reasons, mark as published."""
+"""The coordinator's side of a draft: approve, correct its style, return with reasons, mark
+as published."""
 
 from __future__ import annotations
 
@@ -45,6 +46,24 @@ async def return_draft(
     await drafts.return_draft(actor, message.chat.id, draft_id, reason)
 
 
+async def correct(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    drafts: Drafts,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    text = message.text or ""
+    if not text.strip() or text.startswith("/"):
+        await queue.send(message.chat.id, texts.message("need_text"))
+        return
+    draft_id = int((await state.get_data())["draft"])
+    await state.clear()
+    await drafts.correct(actor, draft_id, text)
+    await queue.send(message.chat.id, texts.message("corrected", draft_id=draft_id))
+
+
 async def publish(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -63,5 +82,6 @@ def create_router() -> Router:
     router.message.register(
         return_draft, StateFilter(Input.return_reason), F.text, IsCoordinator()
     )
+    router.message.register(correct, StateFilter(Input.edit_text), F.text, IsCoordinator())
     router.callback_query.register(publish, DraftCb.filter(F.act == DraftAct.PUBLISH))
     return router

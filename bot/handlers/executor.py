@@ -7,6 +7,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import default_state
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -64,6 +65,25 @@ async def decline(
     await incidents.decline(actor, message.chat.id, incident_id, reason)
 
 
+class OpenDraft(Filter):
+    """A message outside any dialog from someone writing a draft: it continues the draft
+    (an answer typed in several messages is not lost). Injects `incident_id`."""
+
+    async def __call__(self, message: Message, actor: Actor, queries: Queries) -> Any:
+        if not (message.text or message.caption or media_of(message)):
+            return False
+        draft = await queries.editing_draft(actor)
+        return {"incident_id": draft.incident_id} if draft else False
+
+
+async def _first_of_album(message: Message, state: FSMContext) -> bool:
+    """One acknowledgement per album, not one per photo in it."""
+    group, seen = message.media_group_id, (await state.get_data()).get("groups", [])
+    if group and group not in seen:
+        await state.update_data(groups=[*seen, group])
+    return not (group and group in seen)
+
+
 async def answer_text(
     message: Message,
     state: FSMContext,
@@ -73,13 +93,28 @@ async def answer_text(
     texts: Texts,
 ) -> None:
     text = message.text or message.caption or ""
+    media = media_of(message)
+    data = await state.get_data()
+    incident_id = int(data["incident"])
+    if media and not text.strip():
+        # A photo first: kept as evidence, and the text is still awaited.
+        first = await _first_of_album(message, state)
+        await drafts.attach(actor, message.chat.id, incident_id, media, message.message_id, False)
+        if first:
+            await queue.send(message.chat.id, texts.message("photo_kept", incident_id=incident_id))
+        return
     if not text.strip() or text.startswith("/"):
         await queue.send(message.chat.id, texts.message("need_text"))
         return
-    incident_id = int((await state.get_data())["incident"])
     await state.clear()
     await drafts.write(
-        actor, message.chat.id, incident_id, text, media_of(message), message.message_id
+        actor,
+        message.chat.id,
+        incident_id,
+        text,
+        media,
+        message.message_id,
+        replace=bool(data.get("replace")),
     )
 
 
@@ -96,14 +131,28 @@ async def attachment(message: Message, state: FSMContext, actor: Actor, drafts: 
     data = await state.get_data()
     media = media_of(message)
     assert media is not None
-    # One acknowledgement per album, not one per photo in it.
-    group, seen = message.media_group_id, data.get("groups", [])
-    if group and group not in seen:
-        await state.update_data(groups=[*seen, group])
-    acknowledge = not (group and group in seen)
+    acknowledge = await _first_of_album(message, state)
     await drafts.attach(
-        actor, message.chat.id, int(data["incident"]), media, message.message_id, acknowledge
+        actor,
+        message.chat.id,
+        int(data["incident"]),
+        media,
+        message.message_id,
+        acknowledge,
+        caption=message.caption or "",
     )
+
+
+async def take_draft(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: DraftCb,
+    actor: Actor,
+    drafts: Drafts,
+    texts: Texts,
+) -> None:
+    await drafts.take_draft(actor, chat_of(query), callback_data.draft)
+    callback_answer.text = texts.alert("draft_taken")
 
 
 async def not_an_attachment(message: Message, texts: Texts, queue: MessageQueue) -> None:
@@ -153,10 +202,14 @@ def create_router() -> Router:
     router.message.register(answer_text, StateFilter(Input.answer_text))
     router.message.register(answer_by_reply, ~COMMAND_LIKE, ReplyToCard())
     router.message.register(
+        answer_by_reply, StateFilter(default_state), ~COMMAND_LIKE, OpenDraft()
+    )
+    router.message.register(
         attachment, StateFilter(Input.attachments), F.photo | F.video | F.document
     )
     router.message.register(not_an_attachment, StateFilter(Input.attachments))
     router.callback_query.register(attachments_done, DraftCb.filter(F.act == DraftAct.ATTACH_DONE))
     router.callback_query.register(choose_kind, DraftCb.filter(F.act == DraftAct.KIND))
     router.callback_query.register(submit, DraftCb.filter(F.act == DraftAct.SUBMIT))
+    router.callback_query.register(take_draft, DraftCb.filter(F.act == DraftAct.TAKE))
     return router

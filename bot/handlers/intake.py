@@ -26,7 +26,7 @@ from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import PostAct, PostCb
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
-from bot.texts import Texts
+from bot.texts import Texts, first_line
 
 
 def first_link(message: Message) -> str | None:
@@ -74,11 +74,6 @@ def batch_of(message: Message) -> str | None:
     if origin is None:
         return None
     return f"post:{origin.type}:{origin_of(message)}:{int(origin.date.timestamp())}"
-
-
-def first_line(text: str, limit: int = 80) -> str:
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 async def forwarded_post(

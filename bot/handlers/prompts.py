@@ -40,10 +40,19 @@ INCIDENT_PROMPTS = {
         Action.ATTACH, Input.attachments, "attach_prompt", data={"groups": []}
     ),
     IncidentAct.DETECTED: Prompt(Action.SET_DETECTED, Input.detected_at, "detected_prompt"),
+    IncidentAct.CANCEL: Prompt(
+        Action.CANCEL, Input.cancel_reason, "cancel_prompt", alert="write_reason"
+    ),
 }
 SEARCH = Prompt(Action.ROUTE, Input.org_search, "search_prompt")
-NEW_TEXT = Prompt(Action.WRITE, Input.answer_text, "answer_prompt")
+NEW_TEXT = Prompt(Action.WRITE, Input.answer_text, "replace_prompt", data={"replace": True})
 RETURN_REASON = Prompt(Action.RETURN, Input.return_reason, "return_prompt", alert="write_reason")
+CORRECTION = Prompt(Action.EDIT_DRAFT, Input.edit_text, "correct_prompt")
+DRAFT_PROMPTS = {
+    DraftAct.EDIT: NEW_TEXT,
+    DraftAct.RETURN: RETURN_REASON,
+    DraftAct.CORRECT: CORRECTION,
+}
 
 
 async def _ask(
@@ -89,10 +98,11 @@ async def about_draft(
     texts: Texts,
     queue: MessageQueue,
 ) -> None:
-    prompt = RETURN_REASON if callback_data.act is DraftAct.RETURN else NEW_TEXT
+    prompt = DRAFT_PROMPTS[callback_data.act]
     draft = await queries.require_draft(actor, prompt.action, callback_data.draft)
-    # The reason is for this version of the draft; a new text, for the incident's draft.
-    if prompt is RETURN_REASON:
+    # A reason or a correction is for this version of the draft; a new text, for the
+    # incident's draft.
+    if prompt is not NEW_TEXT:
         data = {"draft": draft.id, "incident": draft.incident_id}
         shown = {"version": draft.version}
     else:
@@ -116,7 +126,5 @@ def create_router() -> Router:
         about_incident, IncidentCb.filter(F.act.in_(INCIDENT_PROMPTS.keys()))
     )
     router.callback_query.register(about_incident, PickCb.filter(F.act == PickAct.SEARCH))
-    router.callback_query.register(
-        about_draft, DraftCb.filter(F.act.in_({DraftAct.EDIT, DraftAct.RETURN}))
-    )
+    router.callback_query.register(about_draft, DraftCb.filter(F.act.in_(DRAFT_PROMPTS.keys())))
     return router

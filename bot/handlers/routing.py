@@ -12,9 +12,16 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.domain.actions import Action, Actor
 from bot.domain.calendar import parse_local_time
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, chat_of
+from bot.handlers.states import Input, chat_of, reason_of
 from bot.keyboards import incident as kb
-from bot.keyboards.callbacks import CategoryCb, IncidentAct, IncidentCb, PickAct, PickCb
+from bot.keyboards.callbacks import (
+    CategoryCb,
+    IncidentAct,
+    IncidentCb,
+    PickAct,
+    PickCb,
+    WithdrawCb,
+)
 from bot.services.directory import Directory
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
@@ -150,6 +157,46 @@ async def mark_significant(
     callback_answer.text = texts.alert("significant_set")
 
 
+async def withdraw(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: WithdrawCb,
+    actor: Actor,
+    incidents: Incidents,
+    texts: Texts,
+) -> None:
+    withdrawn = await incidents.withdraw(actor, callback_data.incident, callback_data.org)
+    callback_answer.text = texts.alert("withdrawn", organisation=withdrawn.organisation)
+
+
+async def cancel_incident(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    incidents: Incidents,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    reason = await reason_of(message, queue, texts)
+    if reason is None:
+        return
+    incident_id = int((await state.get_data())["incident"])
+    await state.clear()
+    await incidents.cancel(actor, message.chat.id, incident_id, reason)
+
+
+async def take_over(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: IncidentCb,
+    actor: Actor,
+    incidents: Incidents,
+    texts: Texts,
+) -> None:
+    await incidents.take_over(actor, chat_of(query), callback_data.incident)
+    callback_answer.text = texts.alert("taken_over")
+
+
 def create_router() -> Router:
     router = Router(name="routing")
     router.callback_query.register(choose_category, CategoryCb.filter())
@@ -161,4 +208,9 @@ def create_router() -> Router:
     router.callback_query.register(
         mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)
     )
+    router.callback_query.register(withdraw, WithdrawCb.filter())
+    router.message.register(
+        cancel_incident, StateFilter(Input.cancel_reason), F.text, IsCoordinator()
+    )
+    router.callback_query.register(take_over, IncidentCb.filter(F.act == IncidentAct.TAKE_OVER))
     return router

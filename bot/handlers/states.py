@@ -14,9 +14,18 @@ class Input(StatesGroup):
     return_reason = State()  # data: draft
     org_search = State()  # data: incident
     detected_at = State()  # data: incident
+    cancel_reason = State()  # data: incident
+    edit_text = State()  # data: draft, incident (the coordinator corrects a draft)
 
 
-TEXT_INPUT = (Input.decline_reason, Input.return_reason, Input.org_search, Input.detected_at)
+TEXT_INPUT = (
+    Input.decline_reason,
+    Input.return_reason,
+    Input.org_search,
+    Input.detected_at,
+    Input.cancel_reason,
+    Input.edit_text,
+)
 
 
 def chat_of(query: CallbackQuery) -> int:

@@ -16,6 +16,8 @@ class IncidentAct(StrEnum):
     ATTACH = "att"
     DETECTED = "det"
     SIGNIFICANT = "sig"
+    CANCEL = "can"  # asks for the reason first
+    TAKE_OVER = "tko"
 
 
 class IncidentCb(CallbackData, prefix="i1"):
@@ -26,6 +28,13 @@ class IncidentCb(CallbackData, prefix="i1"):
 class CategoryCb(CallbackData, prefix="c1"):
     incident: int
     category: Category
+
+
+class WithdrawCb(CallbackData, prefix="w1"):
+    """Take the incident back from one organisation, to route it anew."""
+
+    incident: int
+    org: int
 
 
 class PostAct(StrEnum):
@@ -61,6 +70,8 @@ class DraftAct(StrEnum):
     APPROVE = "a"
     RETURN = "r"
     PUBLISH = "p"
+    TAKE = "t"  # a colleague continues the draft
+    CORRECT = "c"  # the coordinator corrects its text before approving
 
 
 class DraftCb(CallbackData, prefix="d1"):

@@ -12,8 +12,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.domain.model import AnswerKind, Category, DraftState, State
-from bot.domain.records import Draft, Incident, Organisation
+from bot.domain.actions import ALLOWED_FROM, Action
+from bot.domain.model import OPEN_STATES, AnswerKind, Category, DraftState, State
+from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards.callbacks import (
     CategoryCb,
     DraftAct,
@@ -24,6 +25,7 @@ from bot.keyboards.callbacks import (
     PickCb,
     PostAct,
     PostCb,
+    WithdrawCb,
 )
 from bot.texts import Texts
 
@@ -67,21 +69,40 @@ def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | No
     return _keyboard(*(buttons[n : n + 2] for n in range(0, len(buttons), 2)))
 
 
-def coordinator_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
-    """While the incident is new: category first (the picker is then edited in)."""
+def coordinator_card(texts: Texts, view: IncidentView) -> InlineKeyboardMarkup | None:
+    """While the incident is new: category first (the picker is then edited in). Until the
+    answer is approved, each organisation can be withdrawn to route the incident anew."""
+    incident = view.incident
     rows = []
     if incident.state is State.NEW and incident.category is None:
         rows += [
             [_button(texts.word("CATEGORY", c), CategoryCb(incident=incident.id, category=c))]
             for c in Category
         ]
-    if incident.state is not State.CLOSED:
+    if incident.state in ALLOWED_FROM[Action.WITHDRAW]:
+        several = len(view.active_assignments) > 1
+        for a in view.active_assignments:
+            label = texts.word("BUTTON", "withdraw") + (f": {a.organisation}" if several else "")
+            data = WithdrawCb(incident=incident.id, org=a.organisation_id)
+            rows.append([_button(label, data)])
+    if incident.state in OPEN_STATES:
         detected = IncidentCb(act=IncidentAct.DETECTED, incident=incident.id)
-        rows.append([_button(texts.word("BUTTON", "detected"), detected)])
+        row = [_button(texts.word("BUTTON", "detected"), detected)]
         if not incident.significant:
             significant = IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id)
-            rows.append([_button(texts.word("BUTTON", "significant"), significant)])
+            row.append(_button(texts.word("BUTTON", "significant"), significant))
+        rows.append(row)
+        cancel = IncidentCb(act=IncidentAct.CANCEL, incident=incident.id)
+        rows.append([_button(texts.word("BUTTON", "cancel_incident"), cancel)])
     return _keyboard(*rows)
+
+
+def take_over(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
+    """What another coordinator may do with an incident someone else leads."""
+    if incident.state not in OPEN_STATES:
+        return None
+    take = IncidentCb(act=IncidentAct.TAKE_OVER, incident=incident.id)
+    return _keyboard([_button(texts.word("BUTTON", "take_over"), take)])
 
 
 def _search(texts: Texts, incident_id: int) -> InlineKeyboardButton:
@@ -155,28 +176,20 @@ def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
 
 
 def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
-    if draft.state is DraftState.SUBMITTED:
-        return _keyboard(
-            [
-                _button(
-                    texts.word("BUTTON", "approve"), DraftCb(act=DraftAct.APPROVE, draft=draft.id)
-                )
-            ],
-            [
-                _button(
-                    texts.word("BUTTON", "return"), DraftCb(act=DraftAct.RETURN, draft=draft.id)
-                )
-            ],
-        )
-    if draft.state is DraftState.APPROVED:
-        return _keyboard(
-            [
-                _button(
-                    texts.word("BUTTON", "publish"), DraftCb(act=DraftAct.PUBLISH, draft=draft.id)
-                )
-            ]
-        )
-    return None
+    if draft.state is not DraftState.SUBMITTED:
+        return None  # once approved, «Опубликовано» is on the text to paste, and only there
+    return _keyboard(
+        [_button(texts.word("BUTTON", "approve"), DraftCb(act=DraftAct.APPROVE, draft=draft.id))],
+        [_button(texts.word("BUTTON", "correct"), DraftCb(act=DraftAct.CORRECT, draft=draft.id))],
+        [_button(texts.word("BUTTON", "return"), DraftCb(act=DraftAct.RETURN, draft=draft.id))],
+    )
+
+
+def draft_publish(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
+    if draft.state is not DraftState.APPROVED:
+        return None
+    publish = DraftCb(act=DraftAct.PUBLISH, draft=draft.id)
+    return _keyboard([_button(texts.word("BUTTON", "publish"), publish)])
 
 
 def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
@@ -191,5 +204,12 @@ def confirm_post(texts: Texts, post_id: int) -> InlineKeyboardMarkup:
         [_button(texts.word("BUTTON", "open_post"), PostCb(act=PostAct.OPEN, post=post_id))],
         [_button(texts.word("BUTTON", "drop_post"), PostCb(act=PostAct.DROP, post=post_id))],
     )
+    assert markup is not None
+    return markup
+
+
+def take_draft(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
+    take = DraftCb(act=DraftAct.TAKE, draft=draft_id)
+    markup = _keyboard([_button(texts.word("BUTTON", "take_draft"), take)])
     assert markup is not None
     return markup

@@ -11,6 +11,7 @@ from bot.domain.model import AnswerKind, AssignmentStatus, DraftState, State
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
 from bot.services.use_cases import UseCases
+from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
 
@@ -24,14 +25,23 @@ class Drafts(UseCases):
         text: str,
         media: Media | None,
         reply_to: int | None,
-    ) -> done.DraftReady:
-        """The text becomes the draft's; media sent along with it becomes evidence."""
+        *,
+        replace: bool = False,
+    ) -> done.DraftReady | done.DraftBusy:
+        """The text joins the draft's (an answer may come in several messages), or replaces
+        it when the executor asked to; media sent along with it becomes evidence."""
         async with self.db.transaction() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.WRITE)
-            await draft_repo.update(conn, draft.id, text=text)
+            if self._colleagues(actor, draft):
+                return await self._tell(self._busy(chat_id, draft))
+            added = bool(text and draft.text.strip() and not replace)
+            if text:
+                joined = f"{draft.text}\n{text}" if added else text
+                await draft_repo.update(conn, draft.id, text=joined)
             if media:
                 await draft_repo.add_attachment(conn, incident_id, draft.id, media, self.clock())
-            return await self._tell(done.DraftReady(incident_id, chat_id, draft.id, reply_to))
+            outcome = done.DraftReady(incident_id, chat_id, draft.id, reply_to, added=added)
+            return await self._tell(outcome)
 
     async def attach(
         self,
@@ -41,12 +51,59 @@ class Drafts(UseCases):
         media: Media,
         reply_to: int,
         acknowledge: bool,
-    ) -> done.EvidenceAdded:
+        caption: str = "",
+    ) -> done.EvidenceAdded | done.DraftBusy:
+        """Evidence for the draft; a caption sent with it is added to the draft's text."""
         async with self.db.transaction() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.ATTACH)
+            if self._colleagues(actor, draft):
+                return await self._tell(self._busy(chat_id, draft))
             await draft_repo.add_attachment(conn, incident_id, draft.id, media, self.clock())
-            outcome = done.EvidenceAdded(incident_id, chat_id, draft.id, reply_to, acknowledge)
+            if caption.strip():
+                joined = f"{draft.text}\n{caption}" if draft.text.strip() else caption
+                await draft_repo.update(conn, draft.id, text=joined)
+            outcome = done.EvidenceAdded(
+                incident_id, chat_id, draft.id, reply_to, acknowledge, captioned=bool(caption)
+            )
             return await self._tell(outcome)
+
+    async def take_draft(self, actor: Actor, chat_id: int, draft_id: int) -> done.DraftTaken:
+        """A colleague of the draft's author continues it, under their own name."""
+        async with self.db.transaction() as conn:
+            draft, incident = await checks.draft(conn, actor, Action.TAKE_DRAFT, draft_id)
+            if draft.state is not DraftState.EDITING:
+                raise Refused(Denial.WRONG_STATE, incident.state)
+            if not self._colleagues(actor, draft):
+                raise Refused(Denial.ALREADY_YOURS, incident.state)
+            previous = await directory_repo.person(conn, draft.author_id or 0)
+            await draft_repo.update(conn, draft_id, author_id=actor.person_id)
+            await self._event(
+                conn,
+                incident.id,
+                actor,
+                "draft_taken",
+                incident.state,
+                draft_id=draft_id,
+                comment=draft.author_name,
+            )
+            outcome = done.DraftTaken(
+                incident.id,
+                chat_id,
+                draft_id,
+                actor.name,
+                previous.telegram_id if previous else None,
+            )
+            return await self._tell(outcome)
+
+    @staticmethod
+    def _colleagues(actor: Actor, draft: Draft) -> bool:
+        """Someone else of the organisation is writing this draft (and has written some)."""
+        started = bool(draft.text.strip() or draft.attachments)
+        return started and draft.author_id not in (None, actor.person_id)
+
+    @staticmethod
+    def _busy(chat_id: int, draft: Draft) -> done.DraftBusy:
+        return done.DraftBusy(draft.incident_id, chat_id, draft.id, draft.author_name or "")
 
     async def show_draft(self, actor: Actor, chat_id: int, draft_id: int) -> done.DraftReady:
         """The author is done attaching: the draft as it stands."""
@@ -81,6 +138,8 @@ class Drafts(UseCases):
         draft, incident = await checks.draft(conn, actor, action, draft_id)
         if draft.state is not DraftState.EDITING:
             raise Refused(Denial.WRONG_STATE, incident.state)
+        if self._colleagues(actor, draft):
+            raise Refused(Denial.DRAFT_OF_COLLEAGUE, incident.state)
         return draft, incident
 
     async def _editing_draft(
@@ -95,7 +154,10 @@ class Drafts(UseCases):
         latest = await draft_repo.latest(conn, incident_id)
         if latest and latest.state is DraftState.EDITING:
             return latest
-        copy = latest if latest and latest.state is DraftState.RETURNED else None
+        # A returned version is reworked by its organisation, not by one routed after it.
+        copy = None
+        if latest and latest.state is DraftState.RETURNED:
+            copy = latest if latest.assignment_id == assignment.id else None
         draft_id = await draft_repo.create(
             conn, incident_id, assignment.id, actor.person_id or 0, self.clock(), copy_from=copy
         )
@@ -103,11 +165,31 @@ class Drafts(UseCases):
         assert draft is not None
         return draft
 
+    async def correct(self, actor: Actor, draft_id: int, text: str) -> done.Corrected:
+        """The coordinator corrects the style of a draft before approving it (p. 6.3); the
+        executor's wording stays in the history."""
+        async with self.db.transaction() as conn:
+            draft, incident = await checks.draft(conn, actor, Action.EDIT_DRAFT, draft_id)
+            if draft.state is not DraftState.SUBMITTED:
+                raise Refused(Denial.WRONG_STATE, incident.state)
+            await draft_repo.update(conn, draft_id, text=text)
+            await self._event(
+                conn,
+                incident.id,
+                actor,
+                "corrected",
+                incident.state,
+                draft_id=draft_id,
+                comment=draft.text,
+            )
+            return await self._tell(done.Corrected(incident.id, draft_id))
+
     async def approve(self, actor: Actor, draft_id: int) -> done.Approved:
         async with self.db.transaction() as conn:
             draft, incident = await self._decide(conn, actor, draft_id, Action.APPROVE, None)
             orgs = tuple(await checks.organisations(conn, incident.id))
-            return await self._tell(done.Approved(incident.id, draft.id, draft.kind, orgs))
+            outcome = done.Approved(incident.id, draft.id, draft.kind, orgs, draft.attachments)
+            return await self._tell(outcome)
 
     async def return_draft(
         self, actor: Actor, chat_id: int, draft_id: int, reason: str

@@ -10,7 +10,7 @@ import aiosqlite
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
-from bot.domain.model import Category, State
+from bot.domain.model import AssignmentStatus, CardAudience, Category, State
 from bot.domain.profile import Stage
 from bot.domain.records import Incident, Media
 from bot.services import checks
@@ -155,12 +155,20 @@ class Incidents(UseCases):
             incident = await checks.incident(conn, actor, Action.SET_CATEGORY, incident_id)
             if incident.category is category:
                 raise Refused(Denial.WRONG_STATE, incident.state)  # a second tap
-            await repo.update_incident(conn, incident_id, category=category.value)
+            # p. 25: the Head hears of a high-importance incident once.
+            tell_head = category is Category.HIGH and not incident.head_told
+            await repo.update_incident(
+                conn,
+                incident_id,
+                category=category.value,
+                head_told=incident.head_told or tell_head,
+            )
             await self._event(
                 conn, incident_id, actor, "category", incident.state, comment=category.value
             )
             routable = bool(await directory_repo.routable_blocks(conn))
-            return await self._tell(done.CategorySet(incident_id, chat_id, category, routable))
+            outcome = done.CategorySet(incident_id, chat_id, category, routable, tell_head)
+            return await self._tell(outcome)
 
     async def set_detected(
         self, actor: Actor, chat_id: int, incident_id: int, detected_at: datetime
@@ -182,9 +190,9 @@ class Incidents(UseCases):
             incident = await checks.incident(conn, actor, Action.MARK_SIGNIFICANT, incident_id)
             if incident.significant:
                 raise Refused(Denial.ALREADY_SIGNIFICANT, incident.state)
-            await repo.update_incident(conn, incident_id, significant=1)
+            await repo.update_incident(conn, incident_id, significant=1, head_told=1)
             await self._event(conn, incident_id, actor, "significant", incident.state)
-            return await self._tell(done.MarkedSignificant(incident_id))
+            return await self._tell(done.MarkedSignificant(incident_id, not incident.head_told))
 
     async def route(self, actor: Actor, incident_id: int, organisation_id: int) -> done.Routed:
         async with self.db.transaction() as conn:
@@ -206,6 +214,58 @@ class Incidents(UseCases):
             await self._event(conn, incident_id, actor, "routed", state, organisation_id=org.id)
             reachable = bool(await self.notifier.recipients.organisation(org.id))
             return await self._tell(done.Routed(incident_id, org.id, org.name, reachable))
+
+    async def withdraw(
+        self, actor: Actor, incident_id: int, organisation_id: int
+    ) -> done.Withdrawn:
+        """Take the incident back from an organisation (before its answer is approved), to
+        route it anew. Its draft goes with it."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.WITHDRAW, incident_id)
+            assignment = await repo.active_assignment(conn, incident_id, organisation_id)
+            if assignment is None:
+                raise Refused(Denial.WRONG_STATE, incident.state)
+            now = self.clock()
+            await repo.withdraw_assignment(conn, assignment.id, now)
+            await draft_repo.set_aside(conn, assignment.id, now)
+            remaining = await checks.organisations(conn, incident_id)
+            state = incident.state if remaining else after_action(Action.WITHDRAW, incident.state)
+            await repo.update_incident(conn, incident_id, state=state.value)
+            await self._event(
+                conn, incident_id, actor, "withdrawn", state, organisation_id=organisation_id
+            )
+            outcome = done.Withdrawn(incident_id, organisation_id, assignment.organisation)
+            return await self._tell(outcome)
+
+    async def cancel(
+        self, actor: Actor, chat_id: int, incident_id: int, reason: str
+    ) -> done.Cancelled:
+        """An incident opened by mistake (not «без ответа»: nothing is published)."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.CANCEL, incident_id)
+            orgs = tuple(await checks.organisations(conn, incident_id, AssignmentStatus.DECLINED))
+            active = await checks.organisations(conn, incident_id)
+            now = self.clock()
+            await repo.finish_assignments(conn, incident_id)
+            state = after_action(Action.CANCEL, incident.state)
+            await repo.update_incident(conn, incident_id, state=state.value, closed_at=now)
+            await self._event(conn, incident_id, actor, "cancelled", state, comment=reason)
+            # Only those still on it need to stop; those withdrawn earlier heard then.
+            told = tuple(o for o in orgs if o in active)
+            return await self._tell(done.Cancelled(incident_id, chat_id, reason, told))
+
+    async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
+        """Another coordinator leads the incident from now on: its drafts come to them."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.TAKE_OVER, incident_id)
+            await repo.update_incident(conn, incident_id, owner_id=actor.telegram_id)
+            await self._event(conn, incident_id, actor, "taken_over", incident.state)
+            waiting = {
+                State.APPROVAL: CardAudience.APPROVAL,
+                State.PUBLISHING: CardAudience.PUBLISH,
+            }.get(incident.state)
+            outcome = done.TakenOver(incident_id, chat_id, actor.name, incident.owner_id, waiting)
+            return await self._tell(outcome)
 
     def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
         return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)

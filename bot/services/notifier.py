@@ -100,13 +100,13 @@ class Notifier:
                 if any(c.audience in DRAFT_AUDIENCES for c in cards)
                 else {}
             )
-        text = self.cards.incident(view, self.clock())[0]  # the same for every copy
         # Copies for the same audience (two coordinators' approval cards) look the same.
-        looks: dict[tuple[CardAudience, int | None], Look | None] = {}
+        looks: dict[tuple[CardAudience, int | None, bool], Look | None] = {}
         for card in cards:
-            key = (card.audience, card.draft_id or card.organisation_id)
+            leads = card.chat_id == view.incident.owner_id
+            key = (card.audience, card.draft_id or card.organisation_id, leads)
             if key not in looks:
-                looks[key] = self._look(card, view, drafts, text, routing)
+                looks[key] = self._look(card, view, drafts, routing)
             look = looks[key]
             if look is not None:
                 await self.queue.edit(card, *look)
@@ -116,7 +116,6 @@ class Notifier:
         card: CardMessage,
         view: IncidentView,
         drafts: dict[int, Draft],
-        text: str,
         routing: RoutingChoices | None,
     ) -> Look | None:
         """What the card should show now; None: leave it as it is."""
@@ -125,13 +124,30 @@ class Notifier:
             if draft is None:
                 return None
             shown = (
-                None if card.audience in MARKUP_ONLY else self.cards.draft(draft, card.audience)[0]
+                None
+                if card.audience in MARKUP_ONLY
+                else self.cards.draft(draft, card.audience, view.incident)[0]
             )
             return shown, self.cards.draft_buttons(draft, card.audience)
         if card.audience is CardAudience.PICKER:
             # Its choices stay until the incident is routed; then they are spent.
             return None if view.incident.state in ROUTABLE else (None, None)
-        return text, self.cards.buttons(view, card.audience, card.organisation_id, routing)
+        return self._card(view, card.audience, card.organisation_id, card.chat_id, routing)
+
+    def _card(
+        self,
+        view: IncidentView,
+        audience: CardAudience,
+        organisation: int | None,
+        chat: int,
+        routing: RoutingChoices | None,
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """An incident card's text and buttons for one chat: only the coordinator who
+        leads the incident gets its buttons; another gets «Взять себе»."""
+        text = self.cards.incident(view, self.clock(), audience, organisation)[0]
+        leads = chat == view.incident.owner_id
+        markup = self.cards.buttons(view, audience, organisation, routing, leads=leads)
+        return text, markup
 
     # --- notices -------------------------------------------------------------------------
 
@@ -144,7 +160,9 @@ class Notifier:
     ) -> None:
         told: set[int] = set()  # a chat in several of the notice's recipients hears it once
         for to in notice.to:
-            if to not in chats:
+            if to.recipient is Recipient.OWNER:
+                chats[to] = [view.incident.owner_id]
+            elif to not in chats:
                 chats[to] = await self.recipients.chats([to])
             targets = [c for c in chats[to] if c not in told and c != notice.skip_chat]
             told.update(targets)
@@ -173,9 +191,8 @@ class Notifier:
             return
         if notice.show is Show.CARD:
             assert notice.audience is not None
-            text = self.cards.incident(view, self.clock())[0]
-            markup = self.cards.buttons(view, notice.audience, organisation, routing)
             for chat in targets:
+                text, markup = self._card(view, notice.audience, organisation, chat, routing)
                 card = CardMessage(
                     chat, incident.id, notice.audience, organisation_id=organisation
                 )
@@ -184,7 +201,7 @@ class Notifier:
         if notice.show is Show.DRAFT:
             assert draft is not None
             assert notice.audience is not None
-            text, cut = self.cards.draft(draft, notice.audience)
+            text, cut = self.cards.draft(draft, notice.audience, incident)
             markup = self.cards.draft_buttons(draft, notice.audience)
             for chat in targets:
                 card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
@@ -207,6 +224,9 @@ class Notifier:
         elif notice.buttons is Buttons.ATTACH_DONE:
             assert draft is not None
             markup = kb.attach_done(self.texts, draft.id)
+        elif notice.buttons is Buttons.TAKE_DRAFT:
+            assert draft is not None
+            markup = kb.take_draft(self.texts, draft.id)
         for chat in targets:
             await self.queue.send(
                 chat, text, markup, reply_to=notice.reply_to, incident_id=incident.id
@@ -227,7 +247,9 @@ class Notifier:
             view = await repo.view(conn, card.incident_id) if card else None
         if card is None or view is None:
             return False
-        text = None if card.audience in MARKUP_ONLY else self.cards.incident(view, self.clock())[0]
+        text = None
+        if card.audience not in MARKUP_ONLY:
+            text = self.cards.incident(view, self.clock(), card.audience, card.organisation_id)[0]
         await self.queue.edit(card, text, markup)
         return True
 
@@ -240,9 +262,8 @@ class Notifier:
         routing: RoutingChoices | None = None,
     ) -> None:
         """A new copy of the incident card in `chat`, kept current from now on."""
-        text = self.cards.incident(view, self.clock())[0]
         if audience is CardAudience.COORDINATOR and routing is None:
             routing = await self.routing(view)
-        markup = self.cards.buttons(view, audience, organisation, routing)
+        text, markup = self._card(view, audience, organisation, chat, routing)
         card = CardMessage(chat, view.incident.id, audience, organisation_id=organisation)
         await self.queue.send_card(card, text, markup)

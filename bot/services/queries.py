@@ -8,6 +8,7 @@ from bot.domain.actions import Action, Actor, Denial, Refused, check
 from bot.domain.records import Draft, Incident, IncidentView, OpenItem
 from bot.services import checks
 from storage import cards as card_repo
+from storage import drafts as draft_repo
 from storage import incidents as repo
 from storage import outbox
 from storage import timers as timer_repo
@@ -44,6 +45,13 @@ class Queries:
     async def require_draft(self, actor: Actor, action: Action, draft_id: int) -> Draft:
         async with self.db.read() as conn:
             return (await checks.draft(conn, actor, action, draft_id))[0]
+
+    async def editing_draft(self, actor: Actor) -> Draft | None:
+        """The draft the person is writing, if any (their further messages join it)."""
+        if actor.person_id is None:
+            return None
+        async with self.db.read() as conn:
+            return await draft_repo.editing_by(conn, actor.person_id)
 
     async def open_list(self, organisation_id: int | None = None) -> list[OpenItem]:
         async with self.db.read() as conn:

@@ -80,11 +80,13 @@ class Timekeeper:
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
             due = self.profile.due(clock.stage, started, incident.category)
             steps = plan(self.profile.calendar, self.profile.reminders, clock.stage, started, due)
+            first_step = steps[0].at if steps else None
             starting.append(
-                repo.NewTimer(clock.stage, clock.organisation_id, started, due, steps[0].at)
+                repo.NewTimer(clock.stage, clock.organisation_id, started, due, first_step)
             )
-        if starting:
-            first = min(t.next_at for t in starting if t.next_at is not None)
+        moments = [t.next_at for t in starting if t.next_at is not None]
+        if moments:
+            first = min(moments)
             self.db.after_commit(lambda: self.on_new_moment(first))
         timers = [*kept.values(), *await repo.start(conn, incident.id, starting)]
         return sorted(timers, key=lambda t: (t.due_at, t.id))

@@ -1,0 +1,217 @@
+"""The core as coordinators and executors use it on their phones: nothing typed or forwarded
+is lost, nothing opens by accident, no dead ends (issue 15)."""
+
+from __future__ import annotations
+
+from tests.conftest import Cast, Harness
+from tests.test_happy_path import route_new_incident
+
+
+async def open_incidents(harness: Harness) -> list[int]:
+    assert harness.app is not None
+    return [item.id for item in await harness.app.queries.open_list()]
+
+
+# --- 1. A forwarded post is never taken for the input awaited ---------------------------
+
+
+async def test_a_post_forwarded_while_a_reason_is_awaited_opens_an_incident(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator = cast.coordinator
+    await route_new_incident(cast)
+    await cast.housing.click("Ответить")
+    await cast.housing.send("Скамейку починим до пятницы.")
+    await cast.housing.click("Отправить на согласование")
+    approval = coordinator.find("На согласование: инцидент №1")
+    await coordinator.click("На доработку", approval)
+    assert "Что доработать" in coordinator.last().text
+
+    post = "Во дворе дома Строителей, 40 сломали скамейку"
+    await coordinator.send(post, forward_from_channel="Красноуфимск онлайн")
+    card = coordinator.find("Инцидент №2")
+    assert post in card.text
+    waiting = coordinator.last()
+    assert "Пост принят: инцидент №2" in waiting.text
+    assert "по-прежнему жду причину возврата на доработку по инциденту №1" in waiting.text
+    assert await open_incidents(harness) == [1, 2]
+
+    await coordinator.send("Укажите точный срок.")  # the reason, still awaited
+    returned = cast.housing.find("возвращён на доработку")
+    assert "Причина: Укажите точный срок." in returned.text
+    assert post not in returned.text
+
+
+async def test_a_post_forwarded_during_a_search_keeps_the_search_waiting(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator = cast.coordinator
+    await coordinator.send("Мусор не вывозят", forward_from_channel="Мой город")
+    await coordinator.click("Обычное")
+    await coordinator.click("Поиск по названию")
+    await coordinator.send("Упало дерево на ул. Мира", forward_from_channel="Мой город")
+    assert "по-прежнему жду часть названия организации по инциденту №1" in (
+        coordinator.last().text
+    )
+    await coordinator.send("водоканал")
+    results = coordinator.last()
+    assert "Выберите организацию для инцидента №1" in results.text
+    assert results.buttons[0] == "МУП «Междуреченский водоканал»"
+
+
+# --- 3. Only a forwarded post, or a typed text confirmed, opens an incident -------------
+
+
+async def test_a_typed_word_opens_nothing_unless_confirmed(cast: Cast, harness: Harness) -> None:
+    coordinator = cast.coordinator
+    await coordinator.send("ок")
+    question = coordinator.last()
+    assert "не переслано из соцсети. Создать по нему инцидент?" in question.text
+    assert question.buttons == ["🆕 Создать инцидент", "✖️ Это не пост"]
+    assert await open_incidents(harness) == []
+
+    await coordinator.click("Это не пост", question)
+    assert question.text == "Хорошо, инцидент не создан."
+    assert question.buttons == []
+    again = await coordinator.press(question, "t1:o:1")  # the spent button, pressed anyway
+    assert again["text"] == "Этого сообщения больше нет. Перешлите пост ещё раз."
+    assert await open_incidents(harness) == []
+    assert all("Инцидент №" not in m.text for m in coordinator.inbox())
+
+
+async def test_a_long_typed_post_split_by_telegram_becomes_one_incident(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator = cast.coordinator
+    first, second = "Жители ул. Мира жалуются на шум стройки. " * 90, "Просим принять меры."
+    await coordinator.send(first)
+    await coordinator.send(second)  # the same second: the rest of the same text
+    questions = [m for m in coordinator.inbox() if "Создать по нему инцидент?" in m.text]
+    assert len(questions) == 1
+    await coordinator.click("Создать инцидент", questions[0])
+    assert await open_incidents(harness) == [1]
+    assert harness.app is not None
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    assert view.incident.source_text == first + "\n" + second
+
+    again = await coordinator.press(questions[0], "t1:o:1")
+    assert again["text"] == "Инцидент по этому сообщению уже создан."
+    assert await open_incidents(harness) == [1]
+
+
+async def test_a_forwarded_post_in_two_parts_becomes_one_incident(
+    cast: Cast, harness: Harness, emu
+) -> None:
+    coordinator = cast.coordinator
+    published = emu.now() - 7200
+    await coordinator.send(
+        "Часть первая.", forward_from_channel="Мой город", forward_date=published
+    )
+    await coordinator.send(
+        "Часть вторая.", forward_from_channel="Мой город", forward_date=published
+    )
+    await coordinator.send("Другой пост.", forward_from_channel="Мой город")
+    assert await open_incidents(harness) == [1, 2]
+    card = coordinator.find("Инцидент №1")
+    assert "Часть первая.\nЧасть вторая." in card.text
+    assert len([m for m in coordinator.inbox() if "Инцидент №1" in m.text]) == 1
+
+
+# --- 2. An answer in several messages, a caption, a photo first ------------------------
+
+
+async def test_an_answer_written_in_two_messages_is_kept_whole(
+    cast: Cast, harness: Harness
+) -> None:
+    housing, coordinator = cast.housing, cast.coordinator
+    await route_new_incident(cast)
+    card = housing.find("Инцидент №1")
+    await housing.click("Ответить", card)
+    assert "Можно несколькими сообщениями" in housing.last().text
+    await housing.send("Скамейку заменим.")
+    await housing.send("Срок — до 10 марта.")  # the rest of the answer, a moment later
+    assert "Добавлено к тексту черновика" in housing.inbox()[-2].text
+    preview = housing.last()
+    assert "Скамейку заменим.\nСрок — до 10 марта." in preview.text
+
+    await housing.send("Работы выполнит подрядчик.", reply_to=card)  # a reply to the card
+    preview = housing.last()
+    assert "Срок — до 10 марта.\nРаботы выполнит подрядчик." in preview.text
+
+    await housing.click("Изменить текст", preview)
+    assert "заменит весь текст черновика" in housing.last().text
+    await housing.send("Скамейку заменили 5 марта.")
+    preview = housing.last()
+    assert "Скамейку заменили 5 марта." in preview.text
+    assert "подрядчик" not in preview.text
+    await housing.click("Отправить на согласование", preview)
+    approval = coordinator.find("На согласование: инцидент №1")
+    assert "Скамейку заменили 5 марта." in approval.text
+    assert "подрядчик" not in approval.text
+
+
+async def test_a_caption_in_attach_mode_and_a_photo_in_answer_mode_are_kept(
+    cast: Cast, harness: Harness
+) -> None:
+    housing = cast.housing
+    await route_new_incident(cast)
+    await housing.click("Ответить")
+    await housing.send(None, photo=True)  # the photo first, the words later
+    assert "Теперь напишите текст ответа" in housing.last().text
+    await housing.send("Яму засыпали.")
+    preview = housing.last()
+    assert "Яму засыпали." in preview.text
+    assert "📎 Вложений: 1" in preview.text
+
+    await housing.click("Фото, видео", preview)
+    await housing.send("Фото после ремонта", photo=True)
+    assert "подпись — к тексту ответа" in housing.last().text
+    await housing.click("Готово")
+    preview = housing.last()
+    assert "Яму засыпали.\nФото после ремонта" in preview.text
+    assert "📎 Вложений: 2" in preview.text
+
+
+# --- 5. Two people of one organisation ---------------------------------------------------
+
+
+async def test_colleagues_never_overwrite_each_others_draft(
+    cast: Cast, harness: Harness, emu
+) -> None:
+    from tests.conftest import DIRECTORY_CSV
+    from tests.emulator import User
+
+    assert harness.app is not None
+    extra = "МКУ «УРЖКК»;ЖКХ;Черданцева Наталья Геннадьевна;специалист;исполнитель;\n"
+    result = await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    code = next(p.invite_code for p in result.pending_invites if p.full_name.startswith("Черд"))
+    colleague = User(emu, 2011, "Наталья", "Черданцева")
+    await colleague.send(f"/start {code}")
+
+    await route_new_incident(cast)
+    housing_card = cast.housing.find("Инцидент №1")
+    await cast.housing.click("Ответить", housing_card)
+    await cast.housing.send("Начало ответа Ивановой.")
+    assert "✍️ Черновик пишет: Иванова А. С." in housing_card.text
+
+    colleague_card = colleague.find("Инцидент №1")
+    assert "✍️ Черновик пишет: Иванова А. С." in colleague_card.text
+    await colleague.send("Текст Черданцевой.", reply_to=colleague_card)
+    busy = colleague.last()
+    assert "уже пишет Иванова А. С. — ваш текст не добавлен" in busy.text
+    assert busy.buttons == ["✍️ Продолжить черновик"]
+    housing_preview = cast.housing.find("Черновик: инцидент №1")
+    assert "Текст Черданцевой" not in housing_preview.text
+
+    answer = await colleague.click("Продолжить черновик", busy)
+    assert answer["text"] == "Черновик теперь ваш"
+    assert "теперь ведёт коллега: Черданцева Н. Г." in cast.housing.last().text
+    refused = await cast.housing.click("Отправить на согласование", housing_preview)
+    assert "пишет коллега" in refused["text"]
+    await colleague.send("Текст Черданцевой.")
+    preview = colleague.last()
+    assert "Начало ответа Ивановой.\nТекст Черданцевой." in preview.text
+    await colleague.click("Отправить на согласование", preview)
+    approval = cast.coordinator.find("На согласование: инцидент №1")
+    assert "Черданцева Н. Г. (МКУ «УРЖКК»)" in approval.text
