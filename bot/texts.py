@@ -106,6 +106,36 @@ class Texts:
         return render("", True), True
 
 
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_words(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Plain text cut into parts Telegram accepts (`limit` UTF-16 units each, nothing blank):
+    at a line break if there is one in the second half of a part, else between words, and
+    inside a word only if a single word is longer than a whole part."""
+    parts: list[str] = []
+    rest = text.strip()
+    while rest:
+        if _units(rest) <= limit:
+            parts.append(rest)
+            break
+        # The longest prefix within the limit, counted in UTF-16 units (emoji take two).
+        end, used = 0, 0
+        while end < len(rest) and used + _units(rest[end]) <= limit:
+            used += _units(rest[end])
+            end += 1
+        head = rest[: end + 1]  # a break right after the limit still ends a word
+        cut = head.rfind("\n")
+        if cut < end // 2:
+            cut = max(head.rfind(" "), head.rfind("\t"))
+        if cut <= 0:
+            cut = end
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [p for p in parts if p]
+
+
 def split_lines(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a message whose every line is self-contained HTML at line breaks."""
     chunks: list[str] = []

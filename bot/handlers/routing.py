@@ -127,11 +127,12 @@ async def set_detected(
 ) -> None:
     incident_id = int((await state.get_data())["incident"])
     raw = (message.text or "").strip()
-    detected = parse_local_time(raw, texts.tz)
+    now = incidents.clock()
+    detected = parse_local_time(raw, now, texts.tz)
     if detected is None:
         await queue.send(message.chat.id, texts.message("detected_bad", value=raw))
         return
-    if detected > incidents.clock():
+    if detected > now:
         await queue.send(message.chat.id, texts.message("detected_future"))
         return
     await state.clear()
