@@ -205,6 +205,7 @@ class Msg:
 
     data: dict[str, Any]
     html: str = ""
+    silent: bool = False  # sent with disable_notification: no sound on the user's phone
 
     @property
     def id(self) -> int:
@@ -623,6 +624,7 @@ class Emulator:
         fields: dict[str, Any],
         html_text: str = "",
         sender: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> Msg:
         counter = self._message_ids.setdefault(chat, itertools.count(1))
         data = {
@@ -632,7 +634,8 @@ class Emulator:
             "from": sender or self.bot_user,
             **fields,
         }
-        message = Msg(data, html_text)
+        silent = (params or {}).get("disable_notification") in (True, "true", "True")
+        message = Msg(data, html_text, silent)
         self.chats.setdefault(chat, []).append(message)
         if sender is None:
             self.bot_sent[chat] = self.bot_sent.get(chat, 0) + 1
@@ -655,7 +658,7 @@ class Emulator:
         reply = self._reply_to(p, chat)
         if reply:
             fields["reply_to_message"] = reply
-        return self._new_message(chat, fields, raw).data
+        return self._new_message(chat, fields, raw, params=p).data
 
     async def api_editmessagetext(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(p["chat_id"])
@@ -759,7 +762,7 @@ class Emulator:
         check_keyboard(markup)
         if markup:
             fields["reply_markup"] = markup
-        return self._new_message(chat, fields, raw).data
+        return self._new_message(chat, fields, raw, params=p).data
 
     async def api_sendphoto(self, p: dict[str, Any]) -> dict[str, Any]:
         return await self._send_media("photo", p)
@@ -783,7 +786,7 @@ class Emulator:
         for item in items:
             fields = self._media_fields(item["type"], item["media"])
             fields["media_group_id"] = group
-            sent.append(self._new_message(chat, fields).data)
+            sent.append(self._new_message(chat, fields, params=p).data)
         return sent
 
     # --- what tests look at --------------------------------------------------------------
