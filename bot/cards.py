@@ -78,7 +78,7 @@ class Cards:
         incident = view.incident
         if audience is CardAudience.COORDINATOR:
             if incident.category and incident.state in ROUTABLE and routing is not None:
-                return self.routing(incident, routing)
+                return kb.coordinator_card(self.texts, incident, self.routing(incident, routing))
             return kb.coordinator_card(self.texts, incident)
         if audience is CardAudience.EXECUTOR:
             if organisation_id not in view.active_organisations:

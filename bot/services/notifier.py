@@ -245,6 +245,8 @@ class Notifier:
         if card is None or view is None:
             return False
         text = None if card.audience in MARKUP_ONLY else self.cards.incident(view, self.clock())[0]
+        if card.audience is CardAudience.COORDINATOR:  # its own buttons stay below the picker
+            markup = kb.coordinator_card(self.texts, view.incident, markup) or markup
         await self.queue.edit(card, text, markup)
         return True
 
