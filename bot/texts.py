@@ -136,14 +136,28 @@ def split_words(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [p for p in parts if p]
 
 
+def _fitting_lines(html_text: str, limit: int) -> list[str]:
+    """The message's lines; one longer than a whole message (a long comment in a history)
+    becomes its plain text cut between words, its formatting dropped rather than refused."""
+    lines: list[str] = []
+    for line in html_text.split("\n"):
+        if visible_length(line) <= limit:
+            lines.append(line)
+            continue
+        plain = html.unescape(_TAG.sub("", line))
+        lines += [html.escape(part, quote=False) for part in split_words(plain, limit)]
+    return lines
+
+
 def split_lines(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a message whose every line is self-contained HTML at line breaks."""
     chunks: list[str] = []
     current = ""
-    for line in html_text.split("\n"):
+    for line in _fitting_lines(html_text, limit):
         candidate = f"{current}\n{line}" if current else line
-        if current and visible_length(candidate) > limit:
-            chunks.append(current)
+        if visible_length(candidate) > limit:
+            if current.strip():  # Telegram refuses a blank message
+                chunks.append(current)
             candidate = line
         current = candidate
     if current.strip():

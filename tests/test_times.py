@@ -125,3 +125,37 @@ async def test_incident_command_shows_a_long_post_in_parts(cast: Cast, emu: Emul
     assert all(utf16_len(p) <= 4096 for p in shown)
     assert " ".join(parts) == post  # every word whole, none lost
     assert not emu.failed_requests()
+
+
+async def test_a_long_decline_reason_is_shown_whole_and_nothing_is_refused(
+    cast: Cast, emu: Emulator
+) -> None:
+    await route_new_incident(cast)
+    reason = " ".join(["Это сети водоканала, не наша зона ответственности."] * 80)
+    assert 4000 < len(reason) <= 4096  # as long as one Telegram message can be
+    await cast.housing.click("Не наше")
+    await cast.housing.send(reason)
+    # The coordinator's notice: the reason in full, the re-routing buttons on its last part.
+    head, reason_part, last = cast.coordinator.inbox()[-3:]
+    assert head.text.startswith("↩️ Инцидент №1 возвращён: МКУ «УРЖКК»")
+    assert reason_part.text.startswith("Причина: Это сети водоканала")
+    assert reason_part.text.count("не наша зона ответственности") == 80
+    assert last.text == "Выберите, кому направить его теперь."
+    assert last.buttons[0] == "МУП «Междуреченский водоканал»"
+    # The card quotes the start of the reason only; both copies are still edited.
+    card = cast.coordinator.find("Инцидент №1 ·")
+    assert "Причина: Это сети водоканала" in card.text
+    assert card.text.count("не наша зона ответственности") < 10
+    assert "возвращён исполнителем" in cast.housing.find("Инцидент №1 ·").text
+
+    seen = len(cast.coordinator.inbox())
+    await cast.coordinator.send("/incident 1")
+    shown = [m.text for m in cast.coordinator.inbox()[seen:]]
+    assert shown[0].startswith("Инцидент №1")
+    history = " ".join(shown[1:])
+    assert history.startswith("История инцидента №1")
+    assert len(shown) == 4  # the card; the history, its line of the reason cut in two
+    # Cut between words: every word of the reason is there, whole.
+    assert " ".join(history.split()).count("не наша зона ответственности") == 80
+    assert all(utf16_len(t) <= 4096 for t in shown)
+    assert not emu.failed_requests()

@@ -83,6 +83,13 @@ class MessageQueue:
         silent: bool = False,
     ) -> None:
         """A message that is kept current (see `edit`); its id is bound once it is sent."""
+        if card.audience in MARKUP_ONLY:
+            # Only its buttons change later: a text over the limit (a long reason quoted)
+            # goes ahead in plain messages, the card keeps the last part.
+            *ahead, text = split_lines(text) or [text]
+            for part in ahead:
+                await self.send(card.chat_id, part, reply_to=reply_to, silent=silent)
+                reply_to = None
         buttons = _dump(markup)
         shown = digest(None if card.audience in MARKUP_ONLY else text, buttons)
         async with self.db.transaction() as conn:
