@@ -598,7 +598,10 @@ class Emulator:
         plain = parse_html(raw) if p.get("parse_mode") == "HTML" else raw
         if key == "text" and not plain.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_len(plain) > limit:
+        # Telegram counts the parsed text's characters (Unicode code points, as tdlib's
+        # utf8_length; an emoji is one, though entity offsets count it as two UTF-16 units),
+        # once whitespace at either end is trimmed.
+        if len(plain.strip()) > limit:
             raise ApiError(
                 400,
                 "Bad Request: message is too long"

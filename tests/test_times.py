@@ -6,9 +6,10 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.exceptions import TelegramBadRequest
 
 from bot.domain.calendar import parse_local_time
-from bot.texts import split_words
+from bot.texts import split_words, visible_length
 from tests.conftest import START, TIMEZONE, Cast, FakeClock, Harness
 from tests.emulator import Emulator, utf16_len
 from tests.test_happy_path import route_new_incident
@@ -159,3 +160,15 @@ async def test_a_long_decline_reason_is_shown_whole_and_nothing_is_refused(
     assert " ".join(history.split()).count("не наша зона ответственности") == 80
     assert all(utf16_len(t) <= 4096 for t in shown)
     assert not emu.failed_requests()
+
+
+async def test_the_emulator_counts_length_as_telegram_does(harness: Harness, cast: Cast) -> None:
+    """Characters of the parsed text (code points), not UTF-16 units, markup not counted."""
+    assert harness.app is not None
+    bot, chat = harness.app.bot, cast.coordinator.id
+    await bot.send_message(chat, "😀" * 4096)  # 8 192 UTF-16 units: Telegram takes it
+    await bot.send_message(chat, "<b>" + "я" * 4096 + "</b>  \n", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(chat, "я" * 4097)
+    # The bot's own measure is stricter (UTF-16 units), so it never sends what is refused.
+    assert visible_length("😀" * 2049) > 4096
