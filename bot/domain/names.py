@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-# Russian organisational and legal forms as they are written before a name (longest first
-# where one is the start of another, e.g. «МБДОУ» before «МБУ»).
+# Russian organisational and legal forms as they are written before a name; one counts
+# only as a whole word (followed by a space or a quote), so «АОРТА» keeps its «АО».
 LEGAL_FORMS = (
     "ФГБУ ФГКУ ФГУП ФКУ ГБУЗ ГАУЗ ГБПОУ ГАПОУ ГБОУ ГАОУ ГКОУ ГБУК ГАУК ГБУ ГКУ ГАУ ГУП "
     "МБДОУ МАДОУ МКДОУ МБОУ МАОУ МКОУ МБУДО МАУДО МКУДО МБУК МАУК МКУК МБУ МАУ МКУ МУП МКП "

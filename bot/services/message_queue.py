@@ -88,7 +88,13 @@ class MessageQueue:
             # goes ahead in plain messages, the card keeps the last part.
             *ahead, text = split_lines(text) or [text]
             for part in ahead:
-                await self.send(card.chat_id, part, reply_to=reply_to, silent=silent)
+                await self.send(
+                    card.chat_id,
+                    part,
+                    reply_to=reply_to,
+                    incident_id=card.incident_id,
+                    silent=silent,
+                )
                 reply_to = None
         buttons = _dump(markup)
         shown = digest(None if card.audience in MARKUP_ONLY else text, buttons)
