@@ -105,7 +105,7 @@ class Cards:
             if not leads:
                 return kb.take_over(self.texts, incident)
             if incident.category and incident.state in ROUTABLE and routing is not None:
-                return self.routing(incident, routing)
+                return kb.coordinator_card(self.texts, view, self.routing(incident, routing))
             return kb.coordinator_card(self.texts, view)
         if audience is CardAudience.EXECUTOR:
             if organisation_id not in view.active_organisations:

@@ -122,14 +122,58 @@ class Texts:
         return render("", True), True
 
 
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_words(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Plain text cut into parts Telegram accepts (`limit` UTF-16 units each, nothing blank):
+    at a line break if there is one in the second half of a part, else between words, and
+    inside a word only if a single word is longer than a whole part."""
+    parts: list[str] = []
+    rest = text.strip()
+    while rest:
+        if _units(rest) <= limit:
+            parts.append(rest)
+            break
+        # The longest prefix within the limit, counted in UTF-16 units (emoji take two).
+        end, used = 0, 0
+        while end < len(rest) and used + _units(rest[end]) <= limit:
+            used += _units(rest[end])
+            end += 1
+        head = rest[: end + 1]  # a break right after the limit still ends a word
+        cut = head.rfind("\n")
+        if cut < end // 2:
+            cut = max(head.rfind(" "), head.rfind("\t"))
+        if cut <= 0:
+            cut = end
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [p for p in parts if p]
+
+
+def _fitting_lines(html_text: str, limit: int) -> list[str]:
+    """The message's lines; one longer than a whole message (a long comment in a history)
+    becomes its plain text cut between words, its formatting dropped rather than refused."""
+    lines: list[str] = []
+    for line in html_text.split("\n"):
+        if visible_length(line) <= limit:
+            lines.append(line)
+            continue
+        plain = html.unescape(_TAG.sub("", line))
+        lines += [html.escape(part, quote=False) for part in split_words(plain, limit)]
+    return lines
+
+
 def split_lines(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a message whose every line is self-contained HTML at line breaks."""
     chunks: list[str] = []
     current = ""
-    for line in html_text.split("\n"):
+    for line in _fitting_lines(html_text, limit):
         candidate = f"{current}\n{line}" if current else line
-        if current and visible_length(candidate) > limit:
-            chunks.append(current)
+        if visible_length(candidate) > limit:
+            if current.strip():  # Telegram refuses a blank message
+                chunks.append(current)
             candidate = line
         current = candidate
     if current.strip():

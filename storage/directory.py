@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.domain.directory_file import DirectoryRow
 from bot.domain.model import Role
+from bot.domain.names import sort_key
 from bot.domain.records import Organisation, Person
 from storage.db import fetch_all, fetch_one, to_db_time
 
@@ -164,8 +165,8 @@ async def routable_organisations(
     if block_id is not None:
         sql += " AND o.block_id = ?"
         args.append(block_id)
-    rows = await fetch_all(conn, sql + " ORDER BY o.name", args)
-    orgs = [_org(r) for r in rows]
+    rows = await fetch_all(conn, sql, args)
+    orgs = sorted((_org(r) for r in rows), key=lambda o: (sort_key(o.name), o.name))
     if name_like:
         # casefold in Python: SQLite's LIKE folds ASCII only, not Cyrillic.
         needle = name_like.casefold()

@@ -205,6 +205,7 @@ class Msg:
 
     data: dict[str, Any]
     html: str = ""
+    silent: bool = False  # sent with disable_notification: no sound on the user's phone
 
     @property
     def id(self) -> int:
@@ -598,7 +599,10 @@ class Emulator:
         plain = parse_html(raw) if p.get("parse_mode") == "HTML" else raw
         if key == "text" and not plain.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_len(plain) > limit:
+        # Telegram counts the parsed text's characters (Unicode code points, as tdlib's
+        # utf8_length; an emoji is one, though entity offsets count it as two UTF-16 units),
+        # once whitespace at either end is trimmed.
+        if len(plain.strip()) > limit:
             raise ApiError(
                 400,
                 "Bad Request: message is too long"
@@ -624,6 +628,7 @@ class Emulator:
         fields: dict[str, Any],
         html_text: str = "",
         sender: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> Msg:
         counter = self._message_ids.setdefault(chat, itertools.count(1))
         data = {
@@ -633,7 +638,8 @@ class Emulator:
             "from": sender or self.bot_user,
             **fields,
         }
-        message = Msg(data, html_text)
+        silent = (params or {}).get("disable_notification") in (True, "true", "True")
+        message = Msg(data, html_text, silent)
         self.chats.setdefault(chat, []).append(message)
         if sender is None:
             self.bot_sent[chat] = self.bot_sent.get(chat, 0) + 1
@@ -656,7 +662,7 @@ class Emulator:
         reply = self._reply_to(p, chat)
         if reply:
             fields["reply_to_message"] = reply
-        return self._new_message(chat, fields, raw).data
+        return self._new_message(chat, fields, raw, params=p).data
 
     async def api_editmessagetext(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(p["chat_id"])
@@ -760,7 +766,7 @@ class Emulator:
         check_keyboard(markup)
         if markup:
             fields["reply_markup"] = markup
-        return self._new_message(chat, fields, raw).data
+        return self._new_message(chat, fields, raw, params=p).data
 
     async def api_sendphoto(self, p: dict[str, Any]) -> dict[str, Any]:
         return await self._send_media("photo", p)
@@ -784,7 +790,7 @@ class Emulator:
         for item in items:
             fields = self._media_fields(item["type"], item["media"])
             fields["media_group_id"] = group
-            sent.append(self._new_message(chat, fields).data)
+            sent.append(self._new_message(chat, fields, params=p).data)
         return sent
 
     # --- what tests look at --------------------------------------------------------------

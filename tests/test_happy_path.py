@@ -37,10 +37,18 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert emu.find(coordinator.id, card.id) is card
     assert "Решаемое (фаст-трек)" in card.text
     assert "Выберите тематический блок и организацию-исполнителя" in card.text
-    assert card.buttons == ["ЖКХ", "Образование", "🔍 Поиск по названию"]
+    assert card.buttons == [
+        "ЖКХ",
+        "Образование",
+        "🔍 Поиск по названию",
+        "🕒 Время обнаружения",
+        "❗ Социально значимое",
+        "✖️ Отменить инцидент",
+    ]
 
     await coordinator.click("ЖКХ", card)
-    assert card.buttons[:2] == ["МКУ «УРЖКК»", "МУП «Междуреченский водоканал»"]
+    # By name, the legal form aside: «Междуреченский …» before «УРЖКК».
+    assert card.buttons[:2] == ["МУП «Междуреченский водоканал»", "МКУ «УРЖКК»"]
     answer = await coordinator.click("УРЖКК", card)
     assert answer["text"] == "Направлено: МКУ «УРЖКК»"
     assert "направлен исполнителю" in card.text

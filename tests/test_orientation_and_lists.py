@@ -134,7 +134,7 @@ async def test_pressing_the_same_picker_button_again_sends_nothing_new(
     assert block is not None
     await cast.coordinator.press(card, block["callback_data"])
     shown = list(card.buttons)
-    assert shown[:2] == ["МКУ «УРЖКК»", "МУП «Междуреченский водоканал»"]
+    assert shown[:2] == ["МУП «Междуреченский водоканал»", "МКУ «УРЖКК»"]
     edits = [r for r in emu.requests if r.method.startswith("editMessage")]
     answer = await cast.coordinator.press(card, block["callback_data"])
     assert answer["text"] == "ЖКХ"

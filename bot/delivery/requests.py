@@ -24,12 +24,17 @@ async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | N
     the message an edit changes."""
     p = row.payload
     markup = InlineKeyboardMarkup.model_validate(p["markup"]) if p.get("markup") else None
+    silent = True if p.get("silent") else None  # None: Telegram's default, with a sound
     if row.method == "message":
         reply = None
         if p.get("reply_to"):
             reply = ReplyParameters(message_id=p["reply_to"], allow_sending_without_reply=True)
         sent = await bot.send_message(
-            row.chat_id, p["text"], reply_markup=markup, reply_parameters=reply
+            row.chat_id,
+            p["text"],
+            reply_markup=markup,
+            reply_parameters=reply,
+            disable_notification=silent,
         )
         return sent.message_id
     if row.method in ("edit", "markup"):
@@ -53,10 +58,10 @@ async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | N
         for item in p["media"]:
             album.add(type=item["kind"], media=item["file_id"])
         media: list[MediaUnion] = list(album.build())  # the same types; aiogram's hints differ
-        messages = await bot.send_media_group(row.chat_id, media)
+        messages = await bot.send_media_group(row.chat_id, media, disable_notification=silent)
         return messages[0].message_id
     if row.method == "media":
-        return (await _send_one(bot, row.chat_id, p["media"])).message_id
+        return (await _send_one(bot, row.chat_id, p["media"], silent)).message_id
     if row.method == "commands":
         commands = [BotCommand.model_validate(c) for c in p["commands"]]
         await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=row.chat_id))
@@ -64,9 +69,9 @@ async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | N
     raise NotSendable(f"unknown outbox method {row.method}")
 
 
-async def _send_one(bot: Bot, chat_id: int, item: dict[str, Any]) -> Message:
+async def _send_one(bot: Bot, chat_id: int, item: dict[str, Any], silent: bool | None) -> Message:
     if item["kind"] == "photo":
-        return await bot.send_photo(chat_id, item["file_id"])
+        return await bot.send_photo(chat_id, item["file_id"], disable_notification=silent)
     if item["kind"] == "video":
-        return await bot.send_video(chat_id, item["file_id"])
-    return await bot.send_document(chat_id, item["file_id"])
+        return await bot.send_video(chat_id, item["file_id"], disable_notification=silent)
+    return await bot.send_document(chat_id, item["file_id"], disable_notification=silent)

@@ -7,6 +7,7 @@ adding a and then b is exactly adding a + b.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -169,10 +170,63 @@ class WorkingCalendar:
         return any(a <= pos <= b for a, b in self.intervals(d))
 
 
-def parse_local_time(raw: str, tz: ZoneInfo) -> datetime | None:
-    """«ДД.ММ.ГГГГ ЧЧ:ММ» as wall-clock time in the municipality's zone; None if malformed."""
-    try:
-        naive = datetime.strptime(raw.strip(), "%d.%m.%Y %H:%M")  # noqa: DTZ007 - zone set below
-    except ValueError:
+_GENITIVE = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+_NOMINATIVE = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+# «марта», «март», «мар» (and «сент»): a month as people write it after a day.
+_MONTHS = {
+    word: number
+    for number, (genitive, nominative) in enumerate(
+        zip(_GENITIVE.split(), _NOMINATIVE.split(), strict=True), start=1
+    )
+    for word in (genitive, nominative, genitive[:3], genitive[:4])
+}
+_RELATIVE = {"сегодня": 0, "вчера": 1, "позавчера": 2}
+_CLOCK = r"(?:в\s*)?(?P<h>\d{1,2}):(?P<m>\d{2})"
+_NUMERIC = re.compile(r"(?P<d>\d{1,2})\.(?P<mo>\d{1,2})(?:\.(?P<y>\d{4}))?,?\s+" + _CLOCK)
+_WORDS = re.compile(
+    r"(?P<d>\d{1,2})\s+(?P<mo>[а-яё]+)\.?(?:\s+(?P<y>\d{4})(?:\s*г\.?)?)?,?\s+" + _CLOCK
+)
+_DAY_WORD = re.compile(r"(?:(?P<rel>[а-яё]+),?\s+)?" + _CLOCK)
+
+
+def _nearest_year(day: int, month: int, today: date) -> date | None:
+    """A date written without its year: this year's or last year's, whichever is nearer to
+    today (on 5 January «28 декабря» is eight days ago, not in eleven months)."""
+    candidates = []
+    for year in (today.year, today.year - 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs(d - today), default=None)
+
+
+def parse_local_time(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """Wall-clock time in the municipality's zone, as a person writes it: «05.03.2026 14:30»,
+    «05.03 14:30», «6 марта 11:00», «вчера 15:30», «11:00» (today). None if malformed."""
+    text = " ".join(raw.strip().lower().split())
+    today = now.astimezone(tz).date()
+    day: date | None
+    if match := _NUMERIC.fullmatch(text) or _WORDS.fullmatch(text):
+        month = int(match["mo"]) if match["mo"].isdigit() else _MONTHS.get(match["mo"])
+        if month is None:
+            return None
+        try:
+            day = (
+                date(int(match["y"]), month, int(match["d"]))
+                if match["y"]
+                else _nearest_year(int(match["d"]), month, today)
+            )
+        except ValueError:
+            return None
+    elif match := _DAY_WORD.fullmatch(text):
+        back = _RELATIVE.get(match["rel"] or "сегодня")
+        if back is None:
+            return None
+        day = today - timedelta(days=back)
+    else:
         return None
-    return naive.replace(tzinfo=tz)
+    hour, minute = int(match["h"]), int(match["m"])
+    if day is None or hour > 23 or minute > 59:
+        return None
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)

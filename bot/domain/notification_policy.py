@@ -342,7 +342,7 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
     told = []
     if notice.kind is StepKind.REMIND:
         told.append(text(mover, "reminder", left=notice.left, **common))
-    if notice.kind is StepKind.DUE:
+    if notice.kind is StepKind.DUE or notice.includes_due:
         told.append(text(mover, "overdue", **common))
     if org is not None and notice.kind is not StepKind.REMIND:
         watchers = (OWNER, To(Recipient.SUPERVISORS, org))

@@ -174,6 +174,9 @@ class TermNotice(Outcome):
     late: timedelta  # working time overdue
     number: int  # escalation count
     total: int  # escalations at most
+    # Missed steps are folded into the latest (a restart, a detection time moved back): True
+    # when the due moment is among them, so whoever's move it is still hears it ran out.
+    includes_due: bool = False
 
 
 @dataclass(frozen=True)

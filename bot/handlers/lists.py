@@ -13,7 +13,7 @@ from bot.filters import IsCoordinator, IsExecutor
 from bot.services.message_queue import MessageQueue
 from bot.services.notifier import Notifier
 from bot.services.queries import Queries
-from bot.texts import Texts
+from bot.texts import Texts, split_words
 
 
 async def my_incidents(
@@ -64,7 +64,9 @@ async def one_incident(
     else:  # a supervisor, the Head, or an organisation no longer on it
         await queue.send(chat, cards.incident(view, notifier.clock())[0])
     if cards.incident(view, notifier.clock())[1]:
-        await queue.send(chat, texts.message("full_text", text=view.incident.source_text))
+        # The whole post, in as many messages as Telegram needs, cut between words.
+        for part in split_words(view.incident.source_text):
+            await queue.send(chat, texts.message("full_text", text=part))
     await queue.send(
         chat, texts.render("history.html.j2", incident_id=view.incident.id, events=view.events)
     )

@@ -112,6 +112,14 @@ async def search(
     )
 
 
+async def show_page(
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: PickCb, texts: Texts
+) -> None:
+    """The page number between the arrows: it only says where one is, but is answered like
+    any button (else the phone shows a spinner)."""
+    callback_answer.text = texts.alert("page", number=callback_data.page + 1)
+
+
 async def route(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -134,11 +142,12 @@ async def set_detected(
 ) -> None:
     incident_id = int((await state.get_data())["incident"])
     raw = (message.text or "").strip()
-    detected = parse_local_time(raw, texts.tz)
+    now = incidents.clock()
+    detected = parse_local_time(raw, now, texts.tz)
     if detected is None:
         await queue.send(message.chat.id, texts.message("detected_bad", value=raw))
         return
-    if detected > incidents.clock():
+    if detected > now:
         await queue.send(message.chat.id, texts.message("detected_future"))
         return
     await state.clear()
@@ -204,6 +213,7 @@ def create_router() -> Router:
     router.callback_query.register(show_block, PickCb.filter(F.act == PickAct.BLOCK))
     router.message.register(search, StateFilter(Input.org_search), F.text, IsCoordinator())
     router.callback_query.register(route, PickCb.filter(F.act == PickAct.ORG))
+    router.callback_query.register(show_page, PickCb.filter(F.act == PickAct.PAGE))
     router.message.register(set_detected, StateFilter(Input.detected_at), F.text, IsCoordinator())
     router.callback_query.register(
         mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)

@@ -52,6 +52,7 @@ class PickAct(StrEnum):
     BLOCK = "k"  # show a block's organisations, page `page`
     SEARCH = "s"  # ask for a name
     ORG = "o"  # route to `org`
+    PAGE = "n"  # the page number between the arrows: does nothing but say where one is
 
 
 class PickCb(CallbackData, prefix="p1"):

@@ -69,11 +69,14 @@ def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | No
     return _keyboard(*(buttons[n : n + 2] for n in range(0, len(buttons), 2)))
 
 
-def coordinator_card(texts: Texts, view: IncidentView) -> InlineKeyboardMarkup | None:
-    """While the incident is new: category first (the picker is then edited in). Until the
-    answer is approved, each organisation can be withdrawn to route the incident anew."""
+def coordinator_card(
+    texts: Texts, view: IncidentView, picker: InlineKeyboardMarkup | None = None
+) -> InlineKeyboardMarkup | None:
+    """While the incident is new: category first, then the picker (`picker`); the detected
+    time and «социально значимое» below them throughout. Until the answer is approved, each
+    organisation can be withdrawn to route the incident anew."""
     incident = view.incident
-    rows = []
+    rows = list(picker.inline_keyboard) if picker else []
     if incident.state is State.NEW and incident.category is None:
         rows += [
             [_button(texts.word("CATEGORY", c), CategoryCb(incident=incident.id, category=c))]
@@ -146,6 +149,10 @@ def organisations(
         for target, word in ((page - 1, "prev"), (page + 1, "next"))
         if 0 <= target < pages
     ]
+    if pages > 1:  # «2/5» between the arrows
+        number = PickCb(act=PickAct.PAGE, incident=incident_id, block=block_id, page=page)
+        label = texts.word("BUTTON", "page") % (page + 1, pages)
+        arrows.insert(1 if page > 0 else 0, _button(label, number))
     back = _button(
         texts.word("BUTTON", "blocks"), PickCb(act=PickAct.BLOCKS, incident=incident_id)
     )

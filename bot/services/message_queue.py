@@ -34,6 +34,11 @@ def _dump(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
     return markup.model_dump(mode="json", exclude_none=True) if markup else None
 
 
+def _quiet(silent: bool) -> dict[str, Any]:
+    # Sent with disable_notification; kept out of the payload otherwise.
+    return {"silent": True} if silent else {}
+
+
 class MessageQueue:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
@@ -54,6 +59,7 @@ class MessageQueue:
         *,
         reply_to: int | None = None,
         incident_id: int | None = None,
+        silent: bool = False,
     ) -> None:
         """A text over Telegram's limit goes as several messages, cut between lines."""
         chunks = split_lines(text)
@@ -63,6 +69,7 @@ class MessageQueue:
                 "text": chunk,
                 "markup": _dump(markup) if last else None,
                 "reply_to": reply_to if n == 0 else None,
+                **_quiet(silent),
             }
             await self._put(chat_id, "message", payload, incident_id=incident_id)
 
@@ -73,13 +80,27 @@ class MessageQueue:
         markup: InlineKeyboardMarkup | None,
         *,
         reply_to: int | None = None,
+        silent: bool = False,
     ) -> None:
         """A message that is kept current (see `edit`); its id is bound once it is sent."""
+        if card.audience in MARKUP_ONLY:
+            # Only its buttons change later: a text over the limit (a long reason quoted)
+            # goes ahead in plain messages, the card keeps the last part.
+            *ahead, text = split_lines(text) or [text]
+            for part in ahead:
+                await self.send(
+                    card.chat_id,
+                    part,
+                    reply_to=reply_to,
+                    incident_id=card.incident_id,
+                    silent=silent,
+                )
+                reply_to = None
         buttons = _dump(markup)
         shown = digest(None if card.audience in MARKUP_ONLY else text, buttons)
         async with self.db.transaction() as conn:
             card_id = await card_repo.add(conn, replace(card, shown=shown))
-        payload = {"text": text, "markup": buttons, "reply_to": reply_to}
+        payload = {"text": text, "markup": buttons, "reply_to": reply_to, **_quiet(silent)}
         await self._put(
             card.chat_id, "message", payload, card_id=card_id, incident_id=card.incident_id
         )
@@ -109,7 +130,12 @@ class MessageQueue:
         await self._put(chat_id, "edit", payload)
 
     async def send_media(
-        self, chat_id: int, items: Sequence[Attachment], incident_id: int | None = None
+        self,
+        chat_id: int,
+        items: Sequence[Attachment],
+        incident_id: int | None = None,
+        *,
+        silent: bool = False,
     ) -> None:
         """Photos and videos as albums of up to ten, documents as their own albums."""
         visual = [a for a in items if a.kind is not AttachmentKind.DOCUMENT]
@@ -120,10 +146,10 @@ class MessageQueue:
                     {"kind": a.kind.value, "file_id": a.file_id}
                     for a in group[start : start + ALBUM_MAX]
                 ]
-                if len(chunk) == 1:
-                    await self._put(chat_id, "media", {"media": chunk[0]}, incident_id=incident_id)
-                else:
-                    await self._put(chat_id, "album", {"media": chunk}, incident_id=incident_id)
+                one = len(chunk) == 1
+                payload = {"media": chunk[0] if one else chunk, **_quiet(silent)}
+                method = "media" if one else "album"
+                await self._put(chat_id, method, payload, incident_id=incident_id)
 
     async def set_commands(self, chat_id: int, commands: Sequence[BotCommand]) -> None:
         """The command menu of one chat, in order with its messages."""

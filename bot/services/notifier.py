@@ -12,6 +12,7 @@ from bot.cards import ROUTABLE, Cards, RoutingChoices
 from bot.domain.model import DRAFT_AUDIENCES, MARKUP_ONLY, CardAudience, State
 from bot.domain.notification_policy import Buttons, Notice, Recipient, Show, To, notices
 from bot.domain.outcomes import ChatUnreachable, Outcome
+from bot.domain.quiet import arrives_silently
 from bot.domain.records import Draft, IncidentView
 from bot.keyboards import incident as kb
 from bot.services.message_queue import MessageQueue
@@ -53,8 +54,11 @@ class Notifier:
         routing = await self.routing(view)
         await self.refresh(view, routing)
         chats: dict[To, list[int]] = {}  # who is who, looked up once for all the notices
+        silent = arrives_silently(
+            outcome, view.incident.category, self.clock(), self.cards.calendar
+        )
         for notice in notices(outcome):
-            await self._deliver(notice, view, routing, chats)
+            await self._deliver(notice, view, routing, chats, silent)
 
     async def unreachable(self, chat_id: int, reason: str) -> None:
         """The sender cannot write to this chat, for good: the coordinators learn who."""
@@ -157,6 +161,7 @@ class Notifier:
         view: IncidentView,
         routing: RoutingChoices | None,
         chats: dict[To, list[int]],
+        silent: bool,
     ) -> None:
         told: set[int] = set()  # a chat in several of the notice's recipients hears it once
         for to in notice.to:
@@ -168,7 +173,7 @@ class Notifier:
             told.update(targets)
             if targets:
                 organisation = to.id if to.recipient is Recipient.ORGANISATION else None
-                await self._show(targets, notice, view, routing, organisation)
+                await self._show(targets, notice, view, routing, organisation, silent)
 
     async def _show(
         self,
@@ -177,8 +182,9 @@ class Notifier:
         view: IncidentView,
         routing: RoutingChoices | None,
         organisation: int | None,
+        silent: bool,
     ) -> None:
-        """Render the notice once, and queue it for each chat."""
+        """Render the notice once, and queue it for each chat (`silent`: with no sound)."""
         incident, draft = view.incident, view.draft
         if notice.show in (Show.SOURCE_MEDIA, Show.DRAFT_MEDIA):
             media = view.source_media
@@ -187,7 +193,7 @@ class Notifier:
                 async with self.db.read() as conn:
                     media = await draft_repo.attachments(conn, incident.id, draft.id)
             for chat in targets if media else []:
-                await self.queue.send_media(chat, media, incident.id)
+                await self.queue.send_media(chat, media, incident.id, silent=silent)
             return
         if notice.show is Show.CARD:
             assert notice.audience is not None
@@ -196,7 +202,7 @@ class Notifier:
                 card = CardMessage(
                     chat, incident.id, notice.audience, organisation_id=organisation
                 )
-                await self.queue.send_card(card, text, markup)
+                await self.queue.send_card(card, text, markup, silent=silent)
             return
         if notice.show is Show.DRAFT:
             assert draft is not None
@@ -205,9 +211,12 @@ class Notifier:
             markup = self.cards.draft_buttons(draft, notice.audience)
             for chat in targets:
                 card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
-                await self.queue.send_card(card, text, markup, reply_to=notice.reply_to)
+                await self.queue.send_card(
+                    card, text, markup, reply_to=notice.reply_to, silent=silent
+                )
                 if cut:
-                    await self.queue.send(chat, self.texts.message("full_text", text=draft.text))
+                    full = self.texts.message("full_text", text=draft.text)
+                    await self.queue.send(chat, full, silent=silent)
             return
         text = self.texts.message(notice.message, **notice.params)
         if notice.buttons is Buttons.ROUTING:
@@ -215,7 +224,10 @@ class Notifier:
             markup = self.cards.buttons(view, CardAudience.PICKER, routing=routing)
             for chat in targets:
                 await self.queue.send_card(
-                    CardMessage(chat, incident.id, CardAudience.PICKER), text, markup
+                    CardMessage(chat, incident.id, CardAudience.PICKER),
+                    text,
+                    markup,
+                    silent=silent,
                 )
             return
         markup = None
@@ -229,7 +241,12 @@ class Notifier:
             markup = kb.take_draft(self.texts, draft.id)
         for chat in targets:
             await self.queue.send(
-                chat, text, markup, reply_to=notice.reply_to, incident_id=incident.id
+                chat,
+                text,
+                markup,
+                reply_to=notice.reply_to,
+                incident_id=incident.id,
+                silent=silent,
             )
 
     async def send_picker(
@@ -250,6 +267,8 @@ class Notifier:
         text = None
         if card.audience not in MARKUP_ONLY:
             text = self.cards.incident(view, self.clock(), card.audience, card.organisation_id)[0]
+        if card.audience is CardAudience.COORDINATOR:  # its own buttons stay below the picker
+            markup = kb.coordinator_card(self.texts, view, markup) or markup
         await self.queue.edit(card, text, markup)
         return True
 

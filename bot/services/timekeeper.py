@@ -8,7 +8,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.deadlines import FROM_DETECTION, Clock, Step, current_step, plan, running_clocks
+from bot.domain.deadlines import (
+    FROM_DETECTION,
+    Clock,
+    Step,
+    StepKind,
+    current_step,
+    plan,
+    running_clocks,
+)
 from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
 from bot.domain.records import Incident, Timer
@@ -124,6 +132,7 @@ class Timekeeper:
                     late=calendar.between(timer.due_at, now),
                     number=step.number,
                     total=self.profile.reminders.escalation_times,
+                    includes_due=any(s.kind is StepKind.DUE for s in steps[timer.step : index]),
                 )
             )
         return notices
