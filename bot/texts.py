@@ -33,6 +33,18 @@ def format_duration(value: timedelta) -> str:
     return f"{hours} ч" + (f" {rest:02d} мин" if rest else "")
 
 
+def headline(text: str, limit: int = 70) -> str:
+    """A post's first non-empty line, shortened at a word boundary to about `limit`
+    characters: enough to recognise it in a list or a notice."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:—-") + "…"
+
+
 def visible_length(html_text: str) -> int:
     """Length as Telegram counts it: after parsing entities, in UTF-16 code units."""
     plain = html.unescape(_TAG.sub("", html_text))
@@ -57,6 +69,7 @@ class Texts:
         )
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration
+        self.env.filters["headline"] = headline
         self.words = self.env.get_template("words.txt.j2").module
         self.env.globals["words"] = self.words
         self._alerts = self.env.get_template("alerts.txt.j2").module

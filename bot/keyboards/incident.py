@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.domain.model import AnswerKind, Category, DraftState, State
 from bot.domain.records import Draft, Incident, Organisation
 from bot.keyboards.callbacks import (
+    CardCb,
     CategoryCb,
     DraftAct,
     DraftCb,
@@ -26,6 +27,7 @@ from bot.keyboards.callbacks import (
 from bot.texts import Texts
 
 PAGE_SIZE = 8
+CARD_LINKS_PER_ROW = 4
 _EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
 _EXECUTOR_ACTS = {
     IncidentAct.ACCEPT: "accept",
@@ -182,3 +184,16 @@ def attach_done(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
     markup = _keyboard([_button(texts.word("BUTTON", "done"), done)])
     assert markup is not None
     return markup
+
+
+def open_card(texts: Texts, incident_id: int) -> InlineKeyboardMarkup:
+    markup = _keyboard([_button(texts.word("BUTTON", "open_card"), CardCb(incident=incident_id))])
+    assert markup is not None
+    return markup
+
+
+def card_links(incident_ids: Sequence[int]) -> InlineKeyboardMarkup | None:
+    """A button per incident of a list, «№N», that opens its card."""
+    buttons = [_button(f"№{n}", CardCb(incident=n)) for n in incident_ids]
+    step = CARD_LINKS_PER_ROW
+    return _keyboard(*(buttons[i : i + step] for i in range(0, len(buttons), step)))

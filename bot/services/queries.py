@@ -45,9 +45,11 @@ class Queries:
         async with self.db.read() as conn:
             return (await checks.draft(conn, actor, action, draft_id))[0]
 
-    async def open_list(self, organisation_id: int | None = None) -> list[OpenItem]:
+    async def open_list(
+        self, organisation_id: int | None = None, supervisor_id: int | None = None
+    ) -> list[OpenItem]:
         async with self.db.read() as conn:
-            return await repo.open_list(conn, organisation_id)
+            return await repo.open_list(conn, organisation_id, supervisor_id)
 
     async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
         async with self.db.read() as conn:
