@@ -48,7 +48,7 @@ async def test_executor_reminded_then_escalated_to_coordinator_and_supervisor(
     for watcher in (cast.coordinator, cast.supervisor):
         alarm = watcher.last().text
         assert alarm.startswith("🚨 Просрочка по инциденту №1")
-        assert "Исполнитель: МКУ «УРЖКК»" in alarm
+        assert "МКУ «УРЖКК»: к 02.03.2026 10:30" in alarm
         assert "просрочено на 1 мин" in alarm
         assert "Уведомление 1 из 3" in alarm
     # Nobody else: not the Head, not another organisation.

@@ -74,6 +74,7 @@ class Buttons(StrEnum):
     EXECUTOR = "executor"  # the executor's card buttons (accept, answer, …)
     ROUTING = "routing"  # where to route the incident; spent once it is routed
     ATTACH_DONE = "attach_done"  # «Готово» after evidence
+    CARD = "card"  # «Открыть карточку»: a fresh copy of the card for whoever presses it
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
 def _term_notices(notice: TermNotice) -> list[Notice]:
     """A reminder to whoever's move it is; the due moment to them too; an overdue executor
     stage to the coordinator and to the deputy head who supervises the organisation (p. 24),
-    repeated while it stays overdue."""
+    repeated while it stays overdue; still overdue after that, to the Head once."""
     org = notice.organisation_id
     mover = COORDINATORS if org is None else To.organisation(org)
     common: dict[str, Any] = {
@@ -258,6 +259,18 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
         "organisation": notice.organisation,
         "due": notice.due_at,
     }
+    # What is late, said in plain words: the post, the organisation, who accepted it.
+    late: dict[str, Any] = {
+        "late": notice.late,
+        "post": notice.post,
+        "accepted_by": notice.accepted_by,
+        "buttons": Buttons.CARD,
+    }
+    if notice.kind is StepKind.HEAD:
+        # Seed 003, p. 6.5: the coordinator keeps the Head informed of the work with the
+        # messages; an executor late by more than the profile's head_after, the escalations
+        # spent, is the Head's to know, once.
+        return [text(HEAD, "overdue_to_head", escalations=notice.total, **late, **common)]
     told = []
     if notice.kind is StepKind.REMIND:
         told.append(text(mover, "reminder", left=notice.left, **common))
@@ -269,9 +282,9 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
             text(
                 watchers,
                 "escalation",
-                late=notice.late,
                 number=notice.number,
                 total=notice.total,
+                **late,
                 **common,
             )
         )

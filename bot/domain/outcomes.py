@@ -127,6 +127,8 @@ class TermNotice(Outcome):
     late: timedelta  # working time overdue
     number: int  # escalation count
     total: int  # escalations at most
+    post: str = ""  # the post's text (notices quote its first line)
+    accepted_by: str | None = None  # who of the organisation accepted it, if anyone
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.deadlines import FROM_DETECTION, Clock, Step, current_step, plan, running_clocks
+from bot.domain.deadlines import (
+    FROM_DETECTION,
+    Clock,
+    Step,
+    StepKind,
+    current_step,
+    plan,
+    running_clocks,
+)
 from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
 from bot.domain.records import Incident, Timer
@@ -98,6 +106,7 @@ class Timekeeper:
             conn, {t.organisation_id for t in due if t.organisation_id is not None}
         )
         calendar = self.profile.calendar
+        posts: dict[int, str] = {}
         for timer in due:
             steps = self.plan(timer)
             index = current_step(steps, timer.step, now)
@@ -110,6 +119,16 @@ class Timekeeper:
             step = steps[index]
             following_at = steps[index + 1].at if index + 1 < len(steps) else None
             await repo.advance(conn, timer.id, index + 1, following_at)
+            accepted_by = None
+            if step.kind is not StepKind.REMIND and timer.organisation_id is not None:
+                # An overdue executor's notice says who took the incident on (p. 24).
+                assignment = await incident_repo.active_assignment(
+                    conn, timer.incident_id, timer.organisation_id
+                )
+                accepted_by = assignment.accepted_by_name if assignment else None
+            if timer.incident_id not in posts:
+                incident = await incident_repo.get_incident(conn, timer.incident_id)
+                posts[timer.incident_id] = _post(incident) if incident else ""
             notices.append(
                 TermNotice(
                     incident_id=timer.incident_id,
@@ -122,6 +141,12 @@ class Timekeeper:
                     late=calendar.between(timer.due_at, now),
                     number=step.number,
                     total=self.profile.reminders.escalation_times,
+                    post=posts[timer.incident_id],
+                    accepted_by=accepted_by,
                 )
             )
         return notices
+
+
+def _post(incident: Incident) -> str:
+    return incident.source_text.strip() or incident.source_link or ""
