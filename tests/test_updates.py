@@ -19,12 +19,8 @@ from bot.app import create_app
 from bot.config import load_settings
 from tests.conftest import COORDINATOR_ID, TOKEN, Cast, Harness, wait_until
 from tests.emulator import Emulator, Fault, User
+from tests.test_fallback import EXECUTOR_HINT
 from tests.test_happy_path import route_new_incident
-
-NOT_A_COORDINATOR = (
-    "Пересылать посты в бот может только координатор МЦУ. Команда /help расскажет, что "
-    "доступно вам."
-)
 
 
 def rows(harness: Harness, sql: str) -> list[tuple[Any, ...]]:
@@ -200,7 +196,7 @@ async def test_an_update_that_keeps_failing_is_kept_aside_and_the_others_go_on(
     await harness.settle()
 
     for user in (cast.housing, cast.water):
-        assert [m.text for m in user.inbox()[before[user.id] :]] == [NOT_A_COORDINATOR]
+        assert [m.text for m in user.inbox()[before[user.id] :]] == [EXECUTOR_HINT]
     replies = [m.text for m in cast.coordinator.inbox()[before[cast.coordinator.id] :]]
     assert len(replies) == 1
     assert replies[0].startswith("Не получилось выполнить действие")
