@@ -106,7 +106,6 @@ class Timekeeper:
             conn, {t.organisation_id for t in due if t.organisation_id is not None}
         )
         calendar = self.profile.calendar
-        posts: dict[int, str] = {}
         for timer in due:
             steps = self.plan(timer)
             index = current_step(steps, timer.step, now)
@@ -119,16 +118,9 @@ class Timekeeper:
             step = steps[index]
             following_at = steps[index + 1].at if index + 1 < len(steps) else None
             await repo.advance(conn, timer.id, index + 1, following_at)
-            accepted_by = None
+            post, accepted_by = "", None
             if step.kind is not StepKind.REMIND and timer.organisation_id is not None:
-                # An overdue executor's notice says who took the incident on (p. 24).
-                assignment = await incident_repo.active_assignment(
-                    conn, timer.incident_id, timer.organisation_id
-                )
-                accepted_by = assignment.accepted_by_name if assignment else None
-            if timer.incident_id not in posts:
-                incident = await incident_repo.get_incident(conn, timer.incident_id)
-                posts[timer.incident_id] = _post(incident) if incident else ""
+                post, accepted_by = await _overdue(conn, timer.incident_id, timer.organisation_id)
             notices.append(
                 TermNotice(
                     incident_id=timer.incident_id,
@@ -141,12 +133,19 @@ class Timekeeper:
                     late=calendar.between(timer.due_at, now),
                     number=step.number,
                     total=self.profile.reminders.escalation_times,
-                    post=posts[timer.incident_id],
+                    post=post,
                     accepted_by=accepted_by,
                 )
             )
         return notices
 
 
-def _post(incident: Incident) -> str:
-    return incident.source_text.strip() or incident.source_link or ""
+async def _overdue(
+    conn: aiosqlite.Connection, incident_id: int, organisation_id: int
+) -> tuple[str, str | None]:
+    """What an overdue executor's notice quotes: the post (its link if it has no text), and
+    who of the organisation accepted the incident, if anyone did."""
+    incident = await incident_repo.get_incident(conn, incident_id)
+    assignment = await incident_repo.active_assignment(conn, incident_id, organisation_id)
+    post = (incident.source_text.strip() or incident.source_link or "") if incident else ""
+    return post, assignment.accepted_by_name if assignment else None
