@@ -9,6 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
+from bot.domain.actions import Actor
 from bot.domain.model import Role
 from bot.texts import Texts
 
@@ -18,9 +19,20 @@ ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", "help"),
     Role.EXECUTOR: ("my", "incident", "help", "cancel"),
     Role.COORDINATOR: ("open", "incident", "status", "help", "cancel"),
-    Role.SUPERVISOR: ("incident", "help"),
-    Role.HEAD: ("incident", "help"),
+    Role.SUPERVISOR: ("my", "incident", "help"),
+    Role.HEAD: ("open", "incident", "help"),
 }
+
+
+def role_of(actor: Actor) -> Role | None:
+    """The role whose menu a person has: a coordinator of the settings has no directory
+    role."""
+    return Role.COORDINATOR if actor.is_coordinator else actor.role
+
+
+def list_command(role: Role | None) -> str:
+    """The command that lists a role's open incidents."""
+    return "my" if "my" in ROLE_COMMANDS[role] else "open"
 
 
 def commands_for(texts: Texts, role: Role | None) -> list[BotCommand]:

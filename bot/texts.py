@@ -41,10 +41,16 @@ def short_name(full_name: str | None) -> str:
     return f"{parts[0]} {parts[1][0]}. {parts[2][0]}."
 
 
-def first_line(text: str, limit: int = 80) -> str:
-    """The first non-empty line of a post, shortened: enough to recognise it."""
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+def headline(text: str, limit: int = 70) -> str:
+    """A post's first non-empty line, shortened at a word boundary to about `limit`
+    characters: enough to recognise it in a list or a notice."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:—-") + "…"
 
 
 def visible_length(html_text: str) -> int:
@@ -72,7 +78,7 @@ class Texts:
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration
         self.env.filters["short_name"] = short_name
-        self.env.filters["first_line"] = first_line
+        self.env.filters["headline"] = headline
         self.words = self.env.get_template("words.txt.j2").module
         self.env.globals["words"] = self.words
         self._alerts = self.env.get_template("alerts.txt.j2").module

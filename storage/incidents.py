@@ -134,12 +134,16 @@ async def update_incident(conn: aiosqlite.Connection, incident_id: int, **fields
 
 
 async def open_list(
-    conn: aiosqlite.Connection, organisation_id: int | None = None
+    conn: aiosqlite.Connection,
+    organisation_id: int | None = None,
+    supervisor_id: int | None = None,
 ) -> list[OpenItem]:
-    """Open incidents with the organisations working on them, in one query."""
+    """Open incidents with the organisations working on them, in one query: all of them, or
+    those of one organisation, or those of the organisations a deputy head supervises."""
     states = [s.value for s in OPEN_STATES]
     sql = (
-        "SELECT i.id, i.state, i.answer_due_at, (SELECT group_concat(name, char(10)) FROM"
+        "SELECT i.id, i.state, i.answer_due_at, substr(i.source_text, 1, 500) AS post,"
+        " i.source_link, (SELECT group_concat(name, char(10)) FROM"
         " (SELECT o.name FROM assignments a JOIN organisations o ON o.id = a.organisation_id"
         " WHERE a.incident_id = i.id AND a.status = 'active' ORDER BY a.id)) AS organisations"
         f" FROM incidents i WHERE i.state IN ({','.join('?' * len(states))})"
@@ -151,6 +155,13 @@ async def open_list(
             " WHERE organisation_id = ? AND status = 'active')"
         )
         args.append(organisation_id)
+    if supervisor_id is not None:
+        sql += (
+            " AND i.id IN (SELECT a.incident_id FROM assignments a JOIN supervision s"
+            " ON s.organisation_id = a.organisation_id"
+            " WHERE s.person_id = ? AND a.status = 'active')"
+        )
+        args.append(supervisor_id)
     rows = await fetch_all(conn, sql + " ORDER BY i.id", args)
     return [
         OpenItem(
@@ -158,6 +169,7 @@ async def open_list(
             state=State(r["state"]),
             answer_due_at=from_db_time(r["answer_due_at"]),
             organisations=r["organisations"].split("\n") if r["organisations"] else [],
+            post=r["post"].strip() or (r["source_link"] or ""),
         )
         for r in rows
     ]

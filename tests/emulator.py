@@ -754,6 +754,18 @@ class Emulator:
                     "duration": 5,
                 }
             }
+        if kind == "sticker":
+            return {
+                "sticker": {
+                    "file_id": file_id,
+                    "file_unique_id": unique,
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            }
         return {"document": {"file_id": file_id, "file_unique_id": unique}}
 
     async def _send_media(self, kind: str, p: dict[str, Any]) -> dict[str, Any]:
@@ -887,6 +899,7 @@ class User:
         photo: bool = False,
         video: bool = False,
         document: bool = False,
+        sticker: bool = False,
         media_group_id: str | None = None,
         forward_from_channel: str | None = None,
         forward_date: int | None = None,
@@ -897,7 +910,8 @@ class User:
         chat = self.id if chat is None else chat
         fields: dict[str, Any] = {}
         entities_key = "entities"
-        kind = "photo" if photo else "video" if video else "document" if document else None
+        kinds = {"photo": photo, "video": video, "document": document, "sticker": sticker}
+        kind = next((k for k, wanted in kinds.items() if wanted), None)
         if kind:
             file_id = self.emu.new_file()
             fields.update(self.emu._media_fields(kind, file_id))

@@ -15,7 +15,8 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
     assert [c["command"] for c in emu.commands["default"]] == ["start", "help"]
     assert menu(emu, COORDINATOR_ID) == ["open", "incident", "status", "help", "cancel"]
     assert menu(emu, cast.housing.id) == ["my", "incident", "help", "cancel"]
-    assert menu(emu, cast.head.id) == ["incident", "help"]
+    assert menu(emu, cast.head.id) == ["open", "incident", "help"]
+    assert menu(emu, cast.supervisor.id) == ["my", "incident", "help"]
 
     await cast.coordinator.send("/help")
     assert "Вы — координатор МЦУ" in cast.coordinator.last().text
@@ -64,9 +65,9 @@ async def test_lists_and_one_card_with_history(cast: Cast) -> None:
     await cast.supervisor.send("/incident 2")
     assert "История инцидента №2" in cast.supervisor.last().text
     await cast.coordinator.send("/incident abc")
-    assert "Укажите номер: /incident 12" in cast.coordinator.last().text
+    assert "Напишите номер инцидента цифрами" in cast.coordinator.last().text
     await cast.coordinator.send("/incident 99")
-    assert cast.coordinator.last().text == "Инцидент или черновик не найден."
+    assert cast.coordinator.last().text == "Инцидента №99 нет. Номера открытых — в /open."
     await cast.water.send("/my")
     assert "Открытых инцидентов нет." in cast.water.last().text
 

@@ -53,9 +53,10 @@ async def test_executor_reminded_then_escalated_to_coordinator_and_supervisor(
     assert "⌛ Инцидент №1" in cast.housing.last().text
     for watcher in (cast.coordinator, cast.supervisor):
         alarm = watcher.last().text
-        assert alarm.startswith("🚨")
-        assert "№1" in alarm
-        assert "МКУ «УРЖКК»" in alarm
+        assert alarm.startswith("🚨 Просрочка по инциденту №1")
+        assert "МКУ «УРЖКК»: к 02.03.2026 16:00 не прислан ответ" in alarm
+        assert "просрочено на 1 мин" in alarm
+        assert "Уведомление 1 из 3" in alarm
     # Nobody else: not the Head, not another organisation.
     assert len(cast.head.inbox()) == marks["Галина"]
     assert len(cast.water.inbox()) == marks["Семён"]

@@ -73,14 +73,15 @@ async def test_a_correction_into_the_past_is_told_once_per_stage(
     await route_new_incident(cast)  # Monday 02.03.2026 10:00; the answer term from detection
     people = (cast.coordinator, cast.housing, cast.supervisor, cast.head, cast.water)
     seen = {u.id: len(u.inbox()) for u in people}
-    # Detected on Thursday: the answer term ran out then, and its three escalations since.
+    # Detected on Thursday: the answer term ran out then, its three escalations since, and
+    # the Head's moment too.
     await cast.coordinator.click("Время обнаружения")
     await cast.coordinator.send("26.02.2026 10:00")
     seen[cast.coordinator.id] = len(cast.coordinator.inbox())
     assert harness.app is not None
     notices = await harness.app.reminders.tick()
     await harness.settle()
-    assert [(n.stage, n.kind, n.number) for n in notices] == [("answer", "escalate", 3)]
+    assert [(n.stage, n.kind) for n in notices] == [("answer", "head")]
     assert not await harness.app.reminders.tick()  # nothing left to catch up
 
     def news(user_id: int) -> list[str]:
@@ -93,7 +94,8 @@ async def test_a_correction_into_the_past_is_told_once_per_stage(
         (alarm,) = news(watcher.id)
         assert alarm.startswith("🚨 Просрочка по инциденту №1")
         assert "Уведомление 3 из 3" in alarm
-    assert news(cast.head.id) == []
+    (head,) = news(cast.head.id)
+    assert "долгая просрочка по инциденту №1" in head
     assert news(cast.water.id) == []
 
     # The decline window is quiet (p. 11): nothing more comes of it.

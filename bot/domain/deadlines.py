@@ -57,6 +57,7 @@ class StepKind(StrEnum):
     REMIND = "remind"  # to the person whose move it is
     DUE = "due"  # the term has run out: to that person, and escalated if it is an executor's
     ESCALATE = "escalate"  # still overdue: to the coordinator and the supervisor again
+    HEAD = "head"  # overdue by more than the profile's limit, escalations spent: to the Head
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def plan(
         for number in range(2, policy.escalation_times + 1):
             at = calendar.add(due, policy.escalation_every * (number - 1))
             steps.append(Step(at, StepKind.ESCALATE, number))
+        # The profile keeps head_after past the last escalation, so this step comes last.
+        steps.append(Step(calendar.add(due, policy.head_after), StepKind.HEAD))
     return steps
 
 

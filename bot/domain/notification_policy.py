@@ -83,6 +83,7 @@ class Buttons(StrEnum):
     ROUTING = "routing"  # where to route the incident; spent once it is routed
     ATTACH_DONE = "attach_done"  # «Готово» after evidence
     TAKE_DRAFT = "take_draft"  # «Продолжить черновик» (a colleague's)
+    CARD = "card"  # «Открыть карточку»: a fresh copy of the card for whoever presses it
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
 def _term_notices(notice: TermNotice) -> list[Notice]:
     """A reminder to whoever's move it is; the due moment to them too; an overdue executor
     stage to the coordinator and to the deputy head who supervises the organisation (p. 24),
-    repeated while it stays overdue."""
+    repeated while it stays overdue; still overdue after that, to the Head once."""
     org = notice.organisation_id
     mover = OWNER if org is None else To.organisation(org)
     common: dict[str, Any] = {
@@ -339,9 +340,25 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
         "organisation": notice.organisation,
         "due": notice.due_at,
     }
+    # What is late, said in plain words: the post, the organisation, who accepted it.
+    late: dict[str, Any] = {
+        "late": notice.late,
+        "post": notice.post,
+        "accepted_by": notice.accepted_by,
+        "buttons": Buttons.CARD,
+    }
     told = []
+    if notice.kind is StepKind.HEAD:
+        # Seed 003, p. 6.5: the coordinator keeps the Head informed of the work with the
+        # messages; an executor late by more than the profile's head_after, the escalations
+        # spent, is the Head's to know, once.
+        told.append(text(HEAD, "overdue_to_head", escalations=notice.total, **late, **common))
+        if not notice.includes_due:
+            return told  # the others heard in their time
     if notice.kind is StepKind.REMIND:
         told.append(text(mover, "reminder", left=notice.left, **common))
+    # Steps missed together (a restart, a detection time moved back) are told once: the
+    # due moment to whoever's move it is, the latest escalation to the watchers.
     if notice.kind is StepKind.DUE or notice.includes_due:
         told.append(text(mover, "overdue", **common))
     if org is not None and notice.kind is not StepKind.REMIND:
@@ -350,9 +367,9 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
             text(
                 watchers,
                 "escalation",
-                late=notice.late,
-                number=notice.number,
+                number=notice.number or notice.total,
                 total=notice.total,
+                **late,
                 **common,
             )
         )

@@ -177,6 +177,8 @@ class TermNotice(Outcome):
     # Missed steps are folded into the latest (a restart, a detection time moved back): True
     # when the due moment is among them, so whoever's move it is still hears it ran out.
     includes_due: bool = False
+    post: str = ""  # the post's text (notices quote its first line)
+    accepted_by: str | None = None  # who of the organisation accepted it, if anyone
 
 
 @dataclass(frozen=True)

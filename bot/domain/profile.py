@@ -65,6 +65,8 @@ class ReminderPolicy:
     before: tuple[timedelta, ...]  # and this long (working time) before the due moment
     escalation_every: timedelta  # repeat escalation while overdue (working time)
     escalation_times: int  # at most this many escalations
+    # Still overdue this long (working time) after the last escalation: the Head is told once.
+    head_after: timedelta
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,14 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
     terms_raw = dict(data["terms"])
     answer_raw = terms_raw.pop("answer")
     reminders = data.get("reminders", {})
+    lunch = _clock(cal["lunch"]) if cal.get("lunch") else None
     return Profile(
         key=key,
         name=data.get("name", key),
         calendar=WorkingCalendar(
             tz=zone,
             hours=hours,
-            lunch=_clock(cal["lunch"]) if cal.get("lunch") else None,
+            lunch=lunch,
             public_holidays=russian if russian is not None else frozenset(),
             weekend_workdays=russian.weekend_workdays if russian is not None else frozenset(),
             extra_days_off=frozenset(date.fromisoformat(d) for d in cal.get("days_off", [])),
@@ -133,10 +136,45 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
         ),
         terms={Stage(name): Term.parse(raw) for name, raw in terms_raw.items()},
         answer={Category(name): Term.parse(raw) for name, raw in answer_raw.items()},
-        reminders=ReminderPolicy(
-            shares=tuple(float(s) for s in reminders.get("shares", [0.5])),
-            before=tuple(Term.parse(b).working for b in reminders.get("before", ["30m"])),
-            escalation_every=Term.parse(reminders.get("escalation_every", "1h")).working,
-            escalation_times=int(reminders.get("escalation_times", 3)),
-        ),
+        reminders=_reminders(reminders, _working_day(hours[min(hours)], lunch)),
+    )
+
+
+def _working_day(hours: tuple[time, time], lunch: tuple[time, time] | None) -> timedelta:
+    """The working time of a standard day (the first working weekday's hours, less lunch)."""
+
+    def span(start: time, end: time) -> timedelta:
+        day = date(2000, 1, 1)
+        return max(timedelta(0), datetime.combine(day, end) - datetime.combine(day, start))
+
+    length = span(*hours)
+    if lunch:
+        length -= span(max(hours[0], lunch[0]), min(hours[1], lunch[1]))
+    return length
+
+
+def _reminders(raw: dict[str, Any], working_day: timedelta) -> ReminderPolicy:
+    every_raw = raw.get("escalation_every", "1h")
+    every = Term.parse(every_raw).working
+    times = int(raw.get("escalation_times", 3))
+    head_after = working_day  # one working day unless the profile says otherwise
+    if "head_after" in raw:
+        term = Term.parse(raw["head_after"])
+        if term.unit == "d":
+            raise ProfileError(
+                f"head_after = «{raw['head_after']}»: нужно рабочее время, например 9h"
+            )
+        head_after = term.working
+    last_escalation = every * max(times - 1, 0)
+    if head_after <= last_escalation:
+        raise ProfileError(
+            f"head_after = «{raw.get('head_after')}» не дольше эскалаций ({times} раза через"
+            f" {every_raw}): Главе сообщают только после последней, срок нужен больше"
+        )
+    return ReminderPolicy(
+        shares=tuple(float(s) for s in raw.get("shares", [0.5])),
+        before=tuple(Term.parse(b).working for b in raw.get("before", ["30m"])),
+        escalation_every=every,
+        escalation_times=times,
+        head_after=head_after,
     )

@@ -165,3 +165,4 @@ class OpenItem:
     state: State
     answer_due_at: datetime | None
     organisations: list[str]  # working on it now
+    post: str  # the beginning of the post's text (its link if it has none)

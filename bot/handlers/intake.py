@@ -26,7 +26,7 @@ from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import PostAct, PostCb
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
-from bot.texts import Texts, first_line
+from bot.texts import Texts, headline
 
 
 def first_link(message: Message) -> str | None:
@@ -138,7 +138,7 @@ async def typed_post(
     if new:
         await queue.send(
             message.chat.id,
-            texts.message("confirm_post", preview=first_line(text), media=media is not None),
+            texts.message("confirm_post", preview=headline(text), media=media is not None),
             kb.confirm_post(texts, post_id),
             reply_to=message.message_id,
         )

@@ -25,6 +25,12 @@ class IncidentCb(CallbackData, prefix="i1"):
     incident: int
 
 
+class CardCb(CallbackData, prefix="v1"):
+    """«Open the card»: a fresh copy of the incident card for whoever presses it."""
+
+    incident: int
+
+
 class CategoryCb(CallbackData, prefix="c1"):
     incident: int
     category: Category

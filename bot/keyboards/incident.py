@@ -16,6 +16,7 @@ from bot.domain.actions import ALLOWED_FROM, Action
 from bot.domain.model import OPEN_STATES, AnswerKind, Category, DraftState, State
 from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards.callbacks import (
+    CardCb,
     CategoryCb,
     DraftAct,
     DraftCb,
@@ -30,6 +31,7 @@ from bot.keyboards.callbacks import (
 from bot.texts import Texts
 
 PAGE_SIZE = 8
+CARD_LINKS_PER_ROW = 4
 _EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
 _EXECUTOR_ACTS = {
     IncidentAct.ACCEPT: "accept",
@@ -215,8 +217,21 @@ def confirm_post(texts: Texts, post_id: int) -> InlineKeyboardMarkup:
     return markup
 
 
+def open_card(texts: Texts, incident_id: int) -> InlineKeyboardMarkup:
+    markup = _keyboard([_button(texts.word("BUTTON", "open_card"), CardCb(incident=incident_id))])
+    assert markup is not None
+    return markup
+
+
 def take_draft(texts: Texts, draft_id: int) -> InlineKeyboardMarkup:
     take = DraftCb(act=DraftAct.TAKE, draft=draft_id)
     markup = _keyboard([_button(texts.word("BUTTON", "take_draft"), take)])
     assert markup is not None
     return markup
+
+
+def card_links(incident_ids: Sequence[int]) -> InlineKeyboardMarkup | None:
+    """A button per incident of a list, «№N», that opens its card."""
+    buttons = [_button(f"№{n}", CardCb(incident=n)) for n in incident_ids]
+    step = CARD_LINKS_PER_ROW
+    return _keyboard(*(buttons[i : i + step] for i in range(0, len(buttons), step)))

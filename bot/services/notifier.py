@@ -233,6 +233,8 @@ class Notifier:
         markup = None
         if notice.buttons is Buttons.EXECUTOR:
             markup = kb.executor_card(self.texts, incident)
+        elif notice.buttons is Buttons.CARD:
+            markup = kb.open_card(self.texts, incident.id)
         elif notice.buttons is Buttons.ATTACH_DONE:
             assert draft is not None
             markup = kb.attach_done(self.texts, draft.id)

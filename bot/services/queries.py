@@ -53,9 +53,11 @@ class Queries:
         async with self.db.read() as conn:
             return await draft_repo.editing_by(conn, actor.person_id)
 
-    async def open_list(self, organisation_id: int | None = None) -> list[OpenItem]:
+    async def open_list(
+        self, organisation_id: int | None = None, supervisor_id: int | None = None
+    ) -> list[OpenItem]:
         async with self.db.read() as conn:
-            return await repo.open_list(conn, organisation_id)
+            return await repo.open_list(conn, organisation_id, supervisor_id)
 
     async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
         async with self.db.read() as conn:

@@ -120,6 +120,9 @@ class Timekeeper:
             step = steps[index]
             following_at = steps[index + 1].at if index + 1 < len(steps) else None
             await repo.advance(conn, timer.id, index + 1, following_at)
+            post, accepted_by = "", None
+            if step.kind is not StepKind.REMIND and timer.organisation_id is not None:
+                post, accepted_by = await _overdue(conn, timer.incident_id, timer.organisation_id)
             notices.append(
                 TermNotice(
                     incident_id=timer.incident_id,
@@ -133,6 +136,19 @@ class Timekeeper:
                     number=step.number,
                     total=self.profile.reminders.escalation_times,
                     includes_due=any(s.kind is StepKind.DUE for s in steps[timer.step : index]),
+                    post=post,
+                    accepted_by=accepted_by,
                 )
             )
         return notices
+
+
+async def _overdue(
+    conn: aiosqlite.Connection, incident_id: int, organisation_id: int
+) -> tuple[str, str | None]:
+    """What an overdue executor's notice quotes: the post (its link if it has no text), and
+    who of the organisation accepted the incident, if anyone did."""
+    incident = await incident_repo.get_incident(conn, incident_id)
+    assignment = await incident_repo.active_assignment(conn, incident_id, organisation_id)
+    post = (incident.source_text.strip() or incident.source_link or "") if incident else ""
+    return post, assignment.accepted_by_name if assignment else None
