@@ -152,11 +152,25 @@ def _cross_check(rows: list[DirectoryRow]) -> list[tuple[int, str]]:
                         f"у организации «{row.organisation}» другой блок, чем в строке {known[1]}",
                     )
                 )
+    return problems
+
+
+def directory_warnings(rows: list[DirectoryRow]) -> list[tuple[int, str]]:
+    """What imports but deserves a look: a supervised organisation without executors (its
+    last one removed, or a misspelt name) is kept, but nothing can be routed to it."""
+    staffed = {row.organisation for row in rows if row.role is Role.EXECUTOR}
+    warnings: list[tuple[int, str]] = []
     for row in rows:
         for name in row.supervises:
-            if name not in block_of:
-                problems.append((row.line, f"курируемой организации «{name}» нет в списке"))
-    return problems
+            if name not in staffed:
+                warnings.append(
+                    (
+                        row.line,
+                        f"у курируемой организации «{name}» нет исполнителей: направить ей"
+                        " инцидент нельзя, пока их нет (проверьте и написание названия)",
+                    )
+                )
+    return warnings
 
 
 def write_directory(rows: Iterable[DirectoryRow]) -> str:
