@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -18,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main, settings_to_run
+from bot.__main__ import main, parse_args, settings_to_run
 from bot.config import Settings, SettingsError
+from bot.domain.directory_file import parse_directory
+from bot.domain.model import Role
 from tests.conftest import COORDINATOR_ID, TOKEN, Harness, wait_until
 from tests.emulator import Emulator, User
 
@@ -28,8 +31,24 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = ROOT / "examples" / "directory-mezhdurechensk.csv"
 
 
+def code_blocks(doc: str) -> list[tuple[str, str]]:
+    """(language, text) of each fenced block of a Markdown text."""
+    blocks: list[tuple[str, str]] = []
+    language: str | None = None
+    lines: list[str] = []
+    for line in doc.splitlines():
+        if language is None and line.startswith("```"):
+            language, lines = line[3:].strip(), []
+        elif language is not None and line.strip() == "```":
+            blocks.append((language, "".join(f"{x}\n" for x in lines)))
+            language = None
+        elif language is not None:
+            lines.append(line)
+    return blocks
+
+
 def readme_csv_examples() -> list[str]:
-    return re.findall(r"^```csv\n(.*?)^```", README, flags=re.DOTALL | re.MULTILINE)
+    return [text for language, text in code_blocks(README) if language == "csv"]
 
 
 def db_rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
@@ -306,3 +325,26 @@ def test_make_names_a_python_that_is_too_old(tmp_path: Path) -> None:
     assert "make PYTHON=python3.11 run" in result.stdout
     assert not venv.exists()
     assert 'requires-python = ">=3.11"' in (ROOT / "pyproject.toml").read_text("utf-8")
+
+
+def test_the_role_column_of_appendix_3_is_understood() -> None:
+    rows = parse_directory(
+        "организация;тематический блок;фио;должность;роль\n"
+        "МКУ «ЕДДС МГО»;;Ивакина Наталья Сергеевна;специалист;"
+        "специалист по работе с системой «Инцидент менеджмент»\n"
+        "МКУ «УРЖКК»;ЖКХ;Бамбульская Дарья Алексеевна;пресс-секретарь;Исполнитель\n"
+    )
+    assert [row.role for row in rows] == [Role.COORDINATOR, Role.EXECUTOR]
+
+
+def test_every_command_the_docs_show_is_one_the_bot_has() -> None:
+    shown = []
+    for doc in (README, (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")):
+        for language, block in code_blocks(doc):
+            if language in ("bash", ""):
+                # Arguments up to a comment, a pipe, `&&` or a redirection.
+                shown += re.findall(r"python -m bot((?:[ \t]+(?!\d?>)[^\s#&|>]+)*)", block)
+    assert len(shown) >= 6
+    for args in shown:
+        words = shlex.split(re.sub(r"\$\([^)]*\)", "DATE", args))
+        parse_args(words)  # argparse exits on a command or an option it does not know
