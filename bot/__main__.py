@@ -1,13 +1,27 @@
-"""Entry point: `python -m bot` runs the bot; `python -m bot directory …` manages people."""
+"""Entry point: `python -m bot` runs the bot; `directory`, `backup`, `deadlines` and
+`calendar` are the administrator's commands, each reading only the settings it uses."""
 
 from __future__ import annotations
 
+import sys
+
+if sys.version_info < (3, 11):  # noqa: UP036 — the one place an older Python gets to
+    sys.exit(f"МЦУ-боту нужен Python 3.11 или новее; запущен {sys.version.split()[0]}.")
+
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import (
+    CoordinatorSettings,
+    DatabaseSettings,
+    DirectorySettings,
+    Settings,
+    SettingsError,
+    load,
+    load_settings,
+    problem_line,
+)
 from bot.domain.model import Category
 from bot.logs import setup_logging
 
@@ -22,6 +36,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     imp.add_argument("file", type=Path)
     exp = actions.add_parser("export", help="выгрузить справочник в CSV")
     exp.add_argument("file", type=Path, nargs="?", help="файл (по умолчанию — на экран)")
+    copy = commands.add_parser("backup", help="копия базы на ходу (онлайн-копия SQLite)")
+    copy.add_argument("file", type=Path, help="куда записать копию")
     due = commands.add_parser("deadlines", help="сроки по профилю для инцидента")
     due.add_argument("--category", required=True, choices=[c.value for c in Category])
     due.add_argument("--detected", required=True, help="время обнаружения, 2025-12-30T16:00")
@@ -78,21 +94,68 @@ def check_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings_to_run() -> Settings:
+    """The bot's settings, with every problem named at once. COORDINATOR_IDS may stay empty
+    once the directory lists a coordinator: it only bootstraps the first one."""
+    from storage.directory import has_coordinator
+
+    problems: list[str] = []
+    settings: Settings | None = None
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problems = exc.problems
+    try:
+        bootstrap: CoordinatorSettings | None = settings or load(CoordinatorSettings)
+    except SettingsError:
+        bootstrap = None  # already named above
+    if (
+        bootstrap is not None
+        and not bootstrap.coordinator_ids
+        and not has_coordinator(bootstrap.database_path)
+    ):
+        problems.append(problem_line("COORDINATOR_IDS", missing=True))
+    if problems or settings is None:
+        raise SettingsError(problems)
+    return settings
+
+
+def backup(settings: DatabaseSettings, target: Path) -> int:
+    from storage.backup import BackupError, backup_database
+
+    try:
+        pages = backup_database(settings.database_path, target)
+    except BackupError as exc:
+        print(f"Копия не сделана: {exc}", file=sys.stderr)
+        return 1
+    print(f"Копия базы записана в {target} ({pages} стр.), проверка: ok")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command in ("deadlines", "calendar"):
         return check_profile(args)
     try:
-        settings = load_settings()
+        if args.command == "backup":
+            return backup(load(DatabaseSettings), args.file)
+        if args.command == "directory":
+            from bot.directory_cli import run_directory
+
+            tools = load(DirectorySettings)
+            token = tools.bot_token.get_secret_value() if tools.bot_token else ""
+            setup_logging(tools.log_level, token)
+            return run_directory(tools, args.action, args.file)
+        settings = settings_to_run()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.bot_token.get_secret_value())
-    if args.command == "directory":
-        from bot.directory_cli import run_directory
-
-        return run_directory(settings, args.action, args.file)
-    return asyncio.run(run_bot(settings))
+    try:
+        return asyncio.run(run_bot(settings))
+    except KeyboardInterrupt:
+        # Ctrl+C before polling has begun (aiogram handles it from then on): a normal stop.
+        return 0
 
 
 if __name__ == "__main__":

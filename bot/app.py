@@ -67,13 +67,13 @@ def response_models() -> tuple[type[Response[Any]], ...]:
     )
 
 
-def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+def create_bot(token: str, api_url: str | None, session: AiohttpSession | None = None) -> Bot:
     response_models()
     if session is None:
-        api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
+        api = TelegramAPIServer.from_base(api_url) if api_url else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
     return Bot(
-        token=settings.bot_token.get_secret_value(),
+        token=token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
@@ -195,7 +195,7 @@ async def create_app(
     profile = load_profile(settings.regulation_profile, settings.tz)
     db = await Database.open(settings.database_path)
     texts = Texts(settings.tz)
-    bot = create_bot(settings, session)
+    bot = create_bot(settings.bot_token.get_secret_value(), settings.bot_api_url, session)
     queue = MessageQueue(db, clock)
     directory = Directory(db, clock, settings.coordinator_ids)
     cards = Cards(texts, profile.calendar)

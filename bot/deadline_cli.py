@@ -1,24 +1,23 @@
 """`python -m bot deadlines …` and `python -m bot calendar YYYY-MM`: check a profile before
-going live. They need no token and no database."""
+going live. They need no token and no database: only REGULATION_PROFILE."""
 
 from __future__ import annotations
 
 import calendar as month_calendar
 import json
-import os
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.config import ProfileSettings
 from bot.domain.model import Category
 from bot.domain.profile import Profile, ProfileError, Stage
 from bot.profiles import load_profile
 from bot.texts import Texts
 
-DEFAULT_PROFILE = "krasnoufimsk"
-
 
 def profile_from(name: str | None) -> Profile:
-    return load_profile(name or os.environ.get("REGULATION_PROFILE") or DEFAULT_PROFILE)
+    # REGULATION_PROFILE from the environment or .env, as the bot itself reads it.
+    return load_profile(name or ProfileSettings().regulation_profile)
 
 
 def deadlines(category: str, detected: str, profile_name: str | None, as_json: bool) -> str:

@@ -9,18 +9,28 @@ from pathlib import Path
 from aiogram.utils.deep_linking import create_deep_link, create_start_link
 
 from bot.app import create_bot, utc_now
-from bot.config import Settings
+from bot.config import DirectorySettings
 from bot.domain.directory_file import DirectoryError
 from bot.domain.records import Person
 from bot.services.directory import Directory, ImportResult
 from storage.db import Database
 
 
-async def invite_links(settings: Settings, people: list[Person]) -> list[tuple[Person, str]]:
+async def invite_links(
+    settings: DirectorySettings, people: list[Person]
+) -> list[tuple[Person, str]]:
     """Each person's one-time link: t.me/<bot>?start=<code> (aiogram's deep links)."""
     username = (settings.bot_username or "").lstrip("@")
+    if not username and settings.bot_token is None:
+        print(
+            "Имя бота неизвестно: укажите BOT_USERNAME (или BOT_TOKEN) в .env."
+            " В ссылках ниже вместо имени — <имя_бота>.",
+            file=sys.stderr,
+        )
+        username = "<имя_бота>"
     if not username:
-        bot = create_bot(settings)
+        assert settings.bot_token is not None
+        bot = create_bot(settings.bot_token.get_secret_value(), settings.bot_api_url)
         try:
             return [(p, await create_start_link(bot, p.invite_code or "")) for p in people]
         except Exception as exc:  # any failure here only costs the bot's name in the links
@@ -43,7 +53,7 @@ def read_csv(path: Path) -> str:
         return path.read_text(encoding="cp1251")
 
 
-async def _export(settings: Settings) -> str:
+async def _export(settings: DirectorySettings) -> str:
     db = await Database.open(settings.database_path)
     try:
         return await Directory(db, utc_now).export_csv()
@@ -51,7 +61,9 @@ async def _export(settings: Settings) -> str:
         await db.close()
 
 
-async def _import(settings: Settings, text: str) -> tuple[ImportResult, list[tuple[Person, str]]]:
+async def _import(
+    settings: DirectorySettings, text: str
+) -> tuple[ImportResult, list[tuple[Person, str]]]:
     db = await Database.open(settings.database_path)
     try:
         result = await Directory(db, utc_now).import_csv(text)
@@ -61,7 +73,7 @@ async def _import(settings: Settings, text: str) -> tuple[ImportResult, list[tup
     return result, links
 
 
-def run_directory(settings: Settings, action: str, file: Path | None) -> int:
+def run_directory(settings: DirectorySettings, action: str, file: Path | None) -> int:
     if action == "export":
         text = asyncio.run(_export(settings))
         if file:
@@ -85,6 +97,10 @@ def run_directory(settings: Settings, action: str, file: Path | None) -> int:
         f"Загружено строк: {result.rows}; новых сотрудников: {result.added}; "
         f"отключено (нет в файле): {result.deactivated}."
     )
+    if result.warnings:
+        print("Загружено, но проверьте:")
+        for line, problem in result.warnings:
+            print(f"  строка {line}: {problem}")
     if links:
         print("Ссылки-приглашения (каждая — для одного человека, одноразовая):")
         for person, link in links:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -13,6 +16,7 @@ from bot.domain.directory_file import DirectoryRow
 from bot.domain.model import Role
 from bot.domain.names import sort_key
 from bot.domain.records import Organisation, Person
+from storage.backup import open_read_only
 from storage.db import fetch_all, fetch_one, to_db_time
 
 _PERSON_SQL = """
@@ -239,6 +243,16 @@ async def sync_directory(
             (row.organisation, block_id),
         )
         org_ids[row.organisation] = org[0]  # type: ignore[index]
+    # A supervised organisation may have no executors in the file (its last one removed):
+    # it stays, with its block, so that the deputy head's row needs no edit.
+    for name in {name for row in rows for name in row.supervises} - org_ids.keys():
+        org = await fetch_one(
+            conn,
+            "INSERT INTO organisations(name) VALUES (?)"
+            " ON CONFLICT(name) DO UPDATE SET active = 1 RETURNING id",
+            (name,),
+        )
+        org_ids[name] = org[0]  # type: ignore[index]
     placeholders = ",".join("?" * len(org_ids))
     await conn.execute(
         f"UPDATE organisations SET active = 0 WHERE id NOT IN ({placeholders})",
@@ -288,3 +302,18 @@ async def sync_directory(
 def new_invite_code() -> str:
     # Deep-link payloads allow [A-Za-z0-9_-], up to 64 characters.
     return secrets.token_urlsafe(12)
+
+
+def has_coordinator(path: Path) -> bool:
+    """Whether the database file lists a coordinator (bound or still invited), read before
+    the bot starts: then COORDINATOR_IDS may stay empty."""
+    if not path.is_file():
+        return False
+    with contextlib.closing(open_read_only(path)) as conn:
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM people WHERE role = 'coordinator' AND active = 1 LIMIT 1"
+            ).fetchone()
+        except sqlite3.Error:  # a file from before the directory existed, or not ours
+            return False
+    return row is not None

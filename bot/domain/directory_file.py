@@ -25,6 +25,8 @@ ROLE_NAMES: dict[str, Role] = {
     "исполнитель": Role.EXECUTOR,
     "координатор": Role.COORDINATOR,
     "специалист мцу": Role.COORDINATOR,
+    # The wording of the «Роль» column of appendix 3 (Mezhdurechensk).
+    "специалист по работе с системой инцидент менеджмент": Role.COORDINATOR,
     "куратор": Role.SUPERVISOR,
     "заместитель главы": Role.SUPERVISOR,
     "зам. главы": Role.SUPERVISOR,
@@ -64,6 +66,10 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
+def _role_key(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch not in "«»\"'")
+
+
 def parse_directory(text: str) -> list[DirectoryRow]:
     """All rows, or DirectoryError listing every bad line (then nothing may be written)."""
     sample = text[:4096]
@@ -101,7 +107,7 @@ def parse_directory(text: str) -> list[DirectoryRow]:
             index = positions.get(key)
             return _clean(cells[index]) if index is not None and index < len(cells) else ""
 
-        role = ROLE_NAMES.get(cell("role").lower())
+        role = ROLE_NAMES.get(_role_key(cell("role")))
         if role is None:
             problems.append((line, f"неизвестная роль «{cell('role')}»"))
             continue
@@ -152,11 +158,25 @@ def _cross_check(rows: list[DirectoryRow]) -> list[tuple[int, str]]:
                         f"у организации «{row.organisation}» другой блок, чем в строке {known[1]}",
                     )
                 )
+    return problems
+
+
+def directory_warnings(rows: list[DirectoryRow]) -> list[tuple[int, str]]:
+    """What imports but deserves a look: a supervised organisation without executors (its
+    last one removed, or a misspelt name) is kept, but nothing can be routed to it."""
+    staffed = {row.organisation for row in rows if row.role is Role.EXECUTOR}
+    warnings: list[tuple[int, str]] = []
     for row in rows:
         for name in row.supervises:
-            if name not in block_of:
-                problems.append((row.line, f"курируемой организации «{name}» нет в списке"))
-    return problems
+            if name not in staffed:
+                warnings.append(
+                    (
+                        row.line,
+                        f"у курируемой организации «{name}» нет исполнителей: направить ей"
+                        " инцидент нельзя, пока их нет (проверьте и написание названия)",
+                    )
+                )
+    return warnings
 
 
 def write_directory(rows: Iterable[DirectoryRow]) -> str:

@@ -4,11 +4,11 @@ organisation groups, and the routing picker's choices."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.actions import Actor
-from bot.domain.directory_file import parse_directory, write_directory
+from bot.domain.directory_file import directory_warnings, parse_directory, write_directory
 from bot.domain.model import Role
 from bot.domain.records import Organisation, Person
 from storage import directory as repo
@@ -21,6 +21,8 @@ class ImportResult:
     added: int
     deactivated: int
     pending_invites: list[Person]
+    # (line, text): imported anyway, but worth a look (see directory_warnings).
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 class Directory:
@@ -56,7 +58,7 @@ class Directory:
             added, deactivated = await repo.sync_directory(conn, rows, self.clock())
             people = await repo.active_people(conn)
         pending = [p for p in people if p.telegram_id is None and p.invite_code]
-        return ImportResult(len(rows), added, deactivated, pending)
+        return ImportResult(len(rows), added, deactivated, pending, directory_warnings(rows))
 
     async def export_csv(self) -> str:
         async with self.db.read() as conn:
