@@ -193,7 +193,7 @@ async def test_an_update_that_keeps_failing_is_kept_aside_and_the_others_go_on(
     before = {user.id: len(user.inbox()) for user in (cast.housing, cast.coordinator, cast.water)}
     batch = [(cast.housing, "привет"), (cast.coordinator, "сбой"), (cast.water, "добрый день")]
     # The coordinator's is a forwarded post; the others, words to the bot.
-    fields = [{"text": t} for _, t in batch]
+    fields: list[dict[str, Any]] = [{"text": t} for _, t in batch]
     fields[1]["forward_origin"] = emu.channel_post()
     pushed = [
         emu.push({"message": u._message(u.id, f).data})
