@@ -215,3 +215,116 @@ async def test_colleagues_never_overwrite_each_others_draft(
     await colleague.click("Отправить на согласование", preview)
     approval = cast.coordinator.find("На согласование: инцидент №1")
     assert "Черданцева Н. Г. (МКУ «УРЖКК»)" in approval.text
+
+
+# --- 6. Withdraw and re-route, cancel -----------------------------------------------------
+
+
+async def test_the_coordinator_withdraws_and_reroutes_before_approval(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator, housing, water = cast.coordinator, cast.housing, cast.water
+    await route_new_incident(cast)
+    card = coordinator.find("Инцидент №1")
+    housing_card = housing.find("Инцидент №1")
+    await housing.click("Принять", housing_card)
+    await housing.click("Ответить", housing_card)
+    await housing.send("Черновик Ивановой.")
+
+    answer = await coordinator.click("Отозвать и направить другой", card)
+    assert answer["text"] == "Отозвано у МКУ «УРЖКК». Выберите, кому направить"
+    assert "отозван координатором МЦУ" in housing.last().text
+    assert housing_card.buttons == []
+    assert "ЖКХ" in card.buttons  # the picker again
+    await coordinator.click("ЖКХ", card)
+    await coordinator.click("водоканал", card)
+    water_card = water.find("Инцидент №1")
+    assert water_card.buttons[0] == "✅ Принять"
+    assert "Черновик Ивановой" not in water_card.text
+    await water.click("Ответить", water_card)
+    await water.send("Ответ водоканала.")
+    preview = water.last()
+    assert "версия 2" in preview.text
+    assert "Черновик Ивановой" not in preview.text
+    # The withdrawn organisation can do nothing more with it.
+    refused = await housing.press(housing_card, "i1:ans:1")
+    assert refused["text"] == "Инцидент направлен не вашей организации."
+
+    assert harness.app is not None
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    assert "withdrawn" in [e.action for e in view.events]
+
+
+async def test_an_incident_opened_by_mistake_is_cancelled_with_a_reason(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator, housing = cast.coordinator, cast.housing
+    await route_new_incident(cast)
+    card = coordinator.find("Инцидент №1")
+    answer = await coordinator.click("Отменить инцидент", card)
+    assert answer["text"] == "Напишите причину сообщением"
+    assert "Почему инцидент №1 отменяется" in coordinator.last().text
+    await coordinator.send("Дубль инцидента, создан по ошибке")
+    assert coordinator.last().text == "Инцидент №1 отменён."
+    assert "Статус: отменён координатором" in card.text
+    assert card.buttons == []
+    told = housing.last().text
+    assert "Инцидент №1 отменён координатором МЦУ" in told
+    assert "Причина: Дубль инцидента, создан по ошибке" in told
+    assert housing.find("Инцидент №1").buttons == []
+    assert await open_incidents(harness) == []
+    assert harness.app is not None
+    assert await harness.app.queries.next_timer() is None  # every clock stopped
+    again = await coordinator.press(card, "i1:can:1")
+    assert "Уже не актуально" in again["text"]
+
+
+# --- 7. Routing to an organisation nobody can receive yet ---------------------------------
+
+
+async def test_routing_where_nobody_opened_an_invite_asks_first(
+    cast: Cast, harness: Harness
+) -> None:
+    from tests.conftest import DIRECTORY_CSV
+
+    assert harness.app is not None
+    extra = "МУП «Теплосеть»;ЖКХ;Тепловой Тимур Тимурович;диспетчер;исполнитель;\n"
+    result = await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    code = next(p.invite_code for p in result.pending_invites if p.full_name.startswith("Тепл"))
+    coordinator = cast.coordinator
+    await coordinator.send("Нет горячей воды", forward_from_channel="Мой город")
+    await coordinator.click("Обычное")
+    await coordinator.click("ЖКХ")
+    answer = await coordinator.click("Теплосеть")
+    assert answer["text"] == "Не направлено: в организации карточку пока получить некому"
+    warning = coordinator.last()
+    assert "Инцидент №1 ещё не направлен" in warning.text
+    assert f"Тепловой Т. Т.: https://t.me/mcu_test_bot?start={code}" in warning.text
+    assert warning.buttons[0] == "📨 Всё равно направить"
+    assert "ЖКХ" in warning.buttons
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    assert view.incident.state == "new"
+
+    # Another organisation, from the warning itself.
+    await coordinator.click("ЖКХ", warning)
+    await coordinator.click("УРЖКК", warning)
+    assert "Инцидент №1" in cast.housing.find("Инцидент №1").text
+    assert warning.buttons == []  # spent once routed
+
+
+async def test_routing_anyway_keeps_the_coordinator_informed(cast: Cast, harness: Harness) -> None:
+    from tests.conftest import DIRECTORY_CSV
+
+    assert harness.app is not None
+    extra = "МУП «Теплосеть»;ЖКХ;Тепловой Тимур Тимурович;диспетчер;исполнитель;\n"
+    await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    coordinator = cast.coordinator
+    await coordinator.send("Нет горячей воды", forward_from_channel="Мой город")
+    await coordinator.click("Обычное")
+    await coordinator.click("ЖКХ")
+    await coordinator.click("Теплосеть")
+    answer = await coordinator.click("Всё равно направить")
+    assert answer["text"] == "Направлено: МУП «Теплосеть»"
+    assert "доставить карточку некому" in coordinator.last().text

@@ -51,6 +51,17 @@ class Routed(Outcome):
 
 
 @dataclass(frozen=True)
+class NotRouted:
+    """Nobody of the organisation can receive the card yet: the coordinator is asked first.
+    Nothing was changed."""
+
+    incident_id: int
+    organisation_id: int
+    organisation: str
+    invites: tuple[tuple[str, str], ...]  # (person, invite code) not opened yet
+
+
+@dataclass(frozen=True)
 class Withdrawn(Outcome):
     organisation_id: int
     organisation: str

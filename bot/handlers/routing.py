@@ -3,14 +3,16 @@ detection time and «социально значимое»."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.deep_linking import create_start_link
 
 from bot.domain.actions import Action, Actor
 from bot.domain.calendar import parse_local_time
+from bot.domain.outcomes import NotRouted
 from bot.filters import IsCoordinator
 from bot.handlers.states import Input, chat_of, reason_of
 from bot.keyboards import incident as kb
@@ -126,9 +128,28 @@ async def route(
     callback_data: PickCb,
     actor: Actor,
     incidents: Incidents,
+    directory: Directory,
+    notifier: Notifier,
+    bot: Bot,
     texts: Texts,
 ) -> None:
-    routed = await incidents.route(actor, callback_data.incident, callback_data.org)
+    force = callback_data.act is PickAct.FORCE
+    routed = await incidents.route(actor, callback_data.incident, callback_data.org, force=force)
+    if isinstance(routed, NotRouted):
+        # Asked before sending: the invite links to pass on, or another organisation.
+        links = [(name, await create_start_link(bot, code)) for name, code in routed.invites]
+        text = texts.message(
+            "route_unreachable",
+            incident_id=routed.incident_id,
+            organisation=routed.organisation,
+            invites=links,
+        )
+        markup = kb.unreachable(
+            texts, routed.incident_id, routed.organisation_id, await directory.blocks()
+        )
+        await notifier.send_picker(chat_of(query), routed.incident_id, text, markup)
+        callback_answer.text = texts.alert("not_routed")
+        return
     callback_answer.text = texts.alert("routed", organisation=routed.organisation)
 
 
@@ -212,7 +233,7 @@ def create_router() -> Router:
     router.callback_query.register(show_blocks, PickCb.filter(F.act == PickAct.BLOCKS))
     router.callback_query.register(show_block, PickCb.filter(F.act == PickAct.BLOCK))
     router.message.register(search, StateFilter(Input.org_search), F.text, IsCoordinator())
-    router.callback_query.register(route, PickCb.filter(F.act == PickAct.ORG))
+    router.callback_query.register(route, PickCb.filter(F.act.in_({PickAct.ORG, PickAct.FORCE})))
     router.callback_query.register(show_page, PickCb.filter(F.act == PickAct.PAGE))
     router.message.register(set_detected, StateFilter(Input.detected_at), F.text, IsCoordinator())
     router.callback_query.register(

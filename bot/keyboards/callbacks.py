@@ -58,6 +58,7 @@ class PickAct(StrEnum):
     BLOCK = "k"  # show a block's organisations, page `page`
     SEARCH = "s"  # ask for a name
     ORG = "o"  # route to `org`
+    FORCE = "f"  # route to `org` although nobody there can receive the card yet
     PAGE = "n"  # the page number between the arrows: does nothing but say where one is
 
 

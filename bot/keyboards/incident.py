@@ -128,6 +128,18 @@ def blocks(
     return markup
 
 
+def unreachable(
+    texts: Texts, incident_id: int, org_id: int, items: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
+    """Route anyway, or pick another organisation by its block."""
+    force = PickCb(act=PickAct.FORCE, incident=incident_id, org=org_id)
+    rows = [[_button(texts.word("BUTTON", "route_anyway"), force)]]
+    rows += blocks(texts, incident_id, items).inline_keyboard
+    markup = _keyboard(*rows)
+    assert markup is not None
+    return markup
+
+
 def organisations(
     texts: Texts,
     incident_id: int,

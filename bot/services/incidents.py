@@ -194,14 +194,23 @@ class Incidents(UseCases):
             await self._event(conn, incident_id, actor, "significant", incident.state)
             return await self._tell(done.MarkedSignificant(incident_id, not incident.head_told))
 
-    async def route(self, actor: Actor, incident_id: int, organisation_id: int) -> done.Routed:
+    async def route(
+        self, actor: Actor, incident_id: int, organisation_id: int, *, force: bool = False
+    ) -> done.Routed | done.NotRouted:
+        """Send the incident to an organisation. If nobody there can receive the card (no
+        invite opened, no group), the coordinator is asked first unless `force`."""
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.ROUTE, incident_id)
             org = await directory_repo.organisation(conn, organisation_id)
-            if org is None or not await directory_repo.organisation_members(conn, org.id):
+            members = await directory_repo.organisation_members(conn, org.id) if org else []
+            if org is None or not members:
                 raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
             if await repo.active_assignment(conn, incident_id, org.id):
                 raise Refused(Denial.WRONG_STATE, incident.state)
+            reachable = bool(await self.notifier.recipients.organisation(org.id))
+            if not reachable and not force:
+                invites = tuple((m.full_name, m.invite_code) for m in members if m.invite_code)
+                return done.NotRouted(incident_id, org.id, org.name, invites)
             await repo.add_assignment(conn, incident_id, org.id, self.clock())
             state = after_action(Action.ROUTE, incident.state)
             await repo.update_incident(
@@ -212,7 +221,6 @@ class Incidents(UseCases):
                 or self._answer_due(incident.detected_at, incident),
             )
             await self._event(conn, incident_id, actor, "routed", state, organisation_id=org.id)
-            reachable = bool(await self.notifier.recipients.organisation(org.id))
             return await self._tell(done.Routed(incident_id, org.id, org.name, reachable))
 
     async def withdraw(
