@@ -179,8 +179,15 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def check_keyboard(markup: dict[str, Any] | None) -> None:
+def check_keyboard(markup: dict[str, Any] | None, *, inline_only: bool = False) -> None:
+    """As Telegram checks reply_markup; an edit takes an inline keyboard only."""
     if markup is None:
+        return
+    if "force_reply" in markup and inline_only:
+        raise ApiError(400, "Bad Request: inline keyboard expected")
+    if "force_reply" in markup:
+        if markup["force_reply"] is not True or len(markup) > 3:
+            raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
         return
     rows = markup.get("inline_keyboard")
     if not isinstance(rows, list):
@@ -206,6 +213,8 @@ class Msg:
     data: dict[str, Any]
     html: str = ""
     silent: bool = False  # sent with disable_notification: no sound on the user's phone
+    # ForceReply asked for (the user's app opens a reply); Telegram does not return it.
+    force_reply: dict[str, Any] | None = None
 
     @property
     def id(self) -> int:
@@ -222,6 +231,10 @@ class Msg:
     @property
     def from_bot(self) -> bool:
         return bool(self.data.get("from", {}).get("is_bot"))
+
+    @property
+    def forces_reply(self) -> bool:
+        return self.force_reply is not None
 
     @property
     def buttons(self) -> list[str]:
@@ -657,12 +670,15 @@ class Emulator:
         markup = p.get("reply_markup")
         check_keyboard(markup)
         fields: dict[str, Any] = {"text": plain}
-        if markup:
-            fields["reply_markup"] = markup
+        forced = markup if markup and "force_reply" in markup else None
+        if markup and not forced:
+            fields["reply_markup"] = markup  # only inline keyboards come back in the message
         reply = self._reply_to(p, chat)
         if reply:
             fields["reply_to_message"] = reply
-        return self._new_message(chat, fields, raw, params=p).data
+        message = self._new_message(chat, fields, raw, params=p)
+        message.force_reply = forced
+        return message.data
 
     async def api_editmessagetext(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(p["chat_id"])
@@ -671,7 +687,7 @@ class Emulator:
             raise ApiError(400, "Bad Request: message to edit not found")
         raw, plain = self._text(p, "text", TEXT_LIMIT)
         markup = p.get("reply_markup")
-        check_keyboard(markup)
+        check_keyboard(markup, inline_only=True)
         if raw == message.html and markup == message.data.get("reply_markup"):
             raise ApiError(
                 400,
@@ -694,7 +710,7 @@ class Emulator:
         if message is None or not message.from_bot:
             raise ApiError(400, "Bad Request: message to edit not found")
         markup = p.get("reply_markup")
-        check_keyboard(markup)
+        check_keyboard(markup, inline_only=True)
         if (markup or None) == message.data.get("reply_markup"):
             raise ApiError(
                 400,
@@ -943,8 +959,15 @@ class User:
         if forward_from_channel:
             fields["forward_origin"] = self.emu.channel_post(forward_from_channel, forward_date)
         message = self._message(chat, fields)
+        if chat < 0 and not self._seen_in_group(text, reply_to):
+            return message  # privacy mode: the group's talk does not reach the bot
         await self._deliver({"message": message.data})
         return message
+
+    def _seen_in_group(self, text: str | None, reply_to: Msg | None) -> bool:
+        """Telegram's default privacy mode: in a group the bot gets commands and replies to
+        its own messages, nothing else."""
+        return bool((text or "").startswith("/") or (reply_to is not None and reply_to.from_bot))
 
     def inbox(self, chat: int | None = None) -> list[Msg]:
         return self.emu.bot_messages(self.id if chat is None else chat)

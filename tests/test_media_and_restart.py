@@ -160,8 +160,18 @@ async def test_cards_go_to_the_organisation_group(cast: Cast, emu: Emulator) -> 
     answer = await cast.stranger.click("Принять", card)
     assert "не зарегистрированы" in answer["text"]
     await cast.housing.click("Ответить", card)
-    await cast.housing.send("Ответ из группы", chat=group)
+    # Privacy mode: only a reply to the bot's question reaches it, and the question asks
+    # for one, of the person who pressed.
+    question = emu.bot_messages(group)[-1]
+    assert question.force_reply == {"force_reply": True, "selective": True}
+    assert question.text.startswith("Анна Иванова:\nНапишите текст ответа по инциденту №1")
+    assert f'<a href="tg://user?id={cast.housing.id}">Анна Иванова</a>' in question.html
+    seen = len(emu.bot_messages(group))
+    await cast.housing.send("Просто разговор в группе", chat=group)
+    assert len(emu.bot_messages(group)) == seen  # never reached the bot
+    await cast.housing.send("Ответ из группы", chat=group, reply_to=question)
     assert "Черновик: инцидент №1" in emu.bot_messages(group)[-1].text
+    assert "Ответ из группы" in emu.bot_messages(group)[-1].text
 
     await cast.stranger.add_bot_to_group(-100600)
     assert "может только исполнитель" in emu.bot_messages(-100600)[-1].text

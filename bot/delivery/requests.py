@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    ForceReply,
     InlineKeyboardMarkup,
     Message,
     ReplyParameters,
@@ -29,10 +30,12 @@ async def call(bot: Bot, row: OutboxRow, card_message_id: int | None) -> int | N
         reply = None
         if p.get("reply_to"):
             reply = ReplyParameters(message_id=p["reply_to"], allow_sending_without_reply=True)
+        # In a group with privacy mode an answer reaches the bot only as a reply to it.
+        asks = ForceReply(force_reply=True, selective=True) if p.get("force_reply") else None
         sent = await bot.send_message(
             row.chat_id,
             p["text"],
-            reply_markup=markup,
+            reply_markup=markup or asks,
             reply_parameters=reply,
             disable_notification=silent,
         )

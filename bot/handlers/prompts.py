@@ -68,7 +68,16 @@ async def _ask(
     await state.set_state(prompt.waiting_for)
     await state.set_data({**prompt.data, **data})
     callback_answer.text = texts.alert(prompt.alert) if prompt.alert else None
-    await queue.send(chat_of(query), texts.message(prompt.message, **shown))
+    question = texts.message(prompt.message, **shown)
+    in_group = query.message is not None and query.message.chat.type in ("group", "supergroup")
+    if in_group:
+        # Privacy mode lets only replies to the bot through: the question asks for one,
+        # of the person who pressed (named, so that only their phone opens the reply).
+        asked = texts.message(
+            "addressed", user_id=query.from_user.id, name=query.from_user.full_name
+        )
+        question = f"{asked}\n{question}"
+    await queue.send(chat_of(query), question, force_reply=in_group)
 
 
 async def about_incident(

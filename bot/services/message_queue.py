@@ -60,8 +60,10 @@ class MessageQueue:
         reply_to: int | None = None,
         incident_id: int | None = None,
         silent: bool = False,
+        force_reply: bool = False,
     ) -> None:
-        """A text over Telegram's limit goes as several messages, cut between lines."""
+        """A text over Telegram's limit goes as several messages, cut between lines.
+        `force_reply`: a question whose answer must come as a reply (groups)."""
         chunks = split_lines(text)
         for n, chunk in enumerate(chunks):
             last = n == len(chunks) - 1
@@ -70,6 +72,7 @@ class MessageQueue:
                 "markup": _dump(markup) if last else None,
                 "reply_to": reply_to if n == 0 else None,
                 **_quiet(silent),
+                **({"force_reply": True} if force_reply and last else {}),
             }
             await self._put(chat_id, "message", payload, incident_id=incident_id)
 
