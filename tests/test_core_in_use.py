@@ -328,3 +328,98 @@ async def test_routing_anyway_keeps_the_coordinator_informed(cast: Cast, harness
     answer = await coordinator.click("Всё равно направить")
     assert answer["text"] == "Направлено: МУП «Теплосеть»"
     assert "доставить карточку некому" in coordinator.last().text
+
+
+# --- 9. An incident is its coordinator's; another can take it over ------------------------
+
+
+async def second_coordinator(harness: Harness, emu):
+    from tests.conftest import DIRECTORY_CSV
+    from tests.emulator import User
+
+    assert harness.app is not None
+    extra = "МЦУ;;Вторая Вера Викторовна;специалист МЦУ;координатор;\n"
+    result = await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    code = next(p.invite_code for p in result.pending_invites if p.full_name.startswith("Втор"))
+    other = User(emu, 1002, "Вера", "Вторая")
+    await other.send(f"/start {code}")
+    return other
+
+
+async def test_drafts_go_to_the_coordinator_who_leads_until_taken_over(
+    cast: Cast, harness: Harness, emu
+) -> None:
+    from tests.test_decline_and_rework import write_and_submit
+
+    other = await second_coordinator(harness, emu)
+    joined = len(other.inbox())
+    await route_new_incident(cast)
+    await write_and_submit(cast.housing, "Яму засыпали.")
+    assert cast.coordinator.find("На согласование: инцидент №1")
+    assert len(other.inbox()) == joined  # neither the card nor the draft
+
+    await other.send("/open")
+    assert "№1" in other.last().text
+    await other.send("/incident 1")
+    copy = other.find("Инцидент №1")
+    assert copy.buttons == ["🙋 Взять себе"]
+    forged = await other.press(copy, "d1:a:1:final")  # «Согласовать» of the draft, forged
+    assert "ведёт другой координатор" in forged["text"]
+
+    answer = await other.click("Взять себе", copy)
+    assert answer["text"] == "Теперь инцидент ведёте вы"
+    assert "теперь ведёт Вторая В. В." in cast.coordinator.last().text
+    approval = other.find("На согласование: инцидент №1")
+    old = cast.coordinator.find("На согласование: инцидент №1")
+    refused = await cast.coordinator.click("Согласовать", old)
+    assert "ведёт другой координатор" in refused["text"]
+    await other.click("Согласовать", approval)
+    publish_buttons = [m for m in other.inbox() if "📢 Опубликовано" in m.buttons]
+    assert len(publish_buttons) == 1  # one «Опубликовано», on the text to paste
+    assert not [m for m in cast.coordinator.inbox() if "📢 Опубликовано" in m.buttons]
+    ready = other.find("ответ согласован")
+    assert "вложения — выше" not in ready.text  # the answer has none
+
+
+# --- 10, 15. Each sees what is theirs; the coordinator corrects the style ----------------
+
+
+async def test_cards_show_each_person_their_own_terms_and_buttons(
+    cast: Cast, harness: Harness
+) -> None:
+    from tests.test_decline_and_rework import write_and_submit
+
+    await cast.coordinator.send("Обрушение кровли", forward_from_channel="Мой город")
+    await cast.coordinator.click("Повышенной")
+    head_copy = cast.head.find("Инцидент №1")
+    assert "кнопками ниже" not in head_copy.text  # the Head has no buttons to press
+    await cast.coordinator.click("ЖКХ")
+    await cast.coordinator.click("УРЖКК")
+    await write_and_submit(cast.housing, "Кровлю закрыли плёнкой.")
+    executor_card = cast.housing.find("Инцидент №1")
+    coordinator_card = cast.coordinator.find("Инцидент №1")
+    assert "Согласовать черновик" in coordinator_card.text  # the coordinator's move
+    assert "Согласовать черновик" not in executor_card.text
+    assert "Срок ответа" in executor_card.text
+    assert executor_card.text.count("Срок ответа") == 1
+
+
+async def test_the_coordinator_corrects_a_drafts_style_before_approving(
+    cast: Cast, harness: Harness
+) -> None:
+    from tests.test_decline_and_rework import write_and_submit
+
+    await route_new_incident(cast)
+    await write_and_submit(cast.housing, "яму засыпали щас всё норм")
+    approval = cast.coordinator.find("На согласование: инцидент №1")
+    await cast.coordinator.click("Поправить текст", approval)
+    assert "заменит текст исполнителя" in cast.coordinator.last().text
+    await cast.coordinator.send("Яма засыпана, дорога восстановлена.")
+    assert "Текст поправлен" in cast.coordinator.last().text
+    assert "Яма засыпана, дорога восстановлена." in approval.text
+    await cast.coordinator.click("Согласовать", approval)
+    assert cast.coordinator.last().text == "Яма засыпана, дорога восстановлена."
+    await cast.coordinator.send("/incident 1")
+    history = cast.coordinator.last().text
+    assert "Текст черновика поправлен координатором" in history
+    assert "яму засыпали щас всё норм" in history  # the executor's wording is kept
