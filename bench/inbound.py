@@ -77,7 +77,7 @@ def mixed_steps(count: int, org_of: dict[int, int]) -> list[dict[str, Any]]:
     def flow(n: int) -> list[dict[str, Any]]:
         coordinator, executor = COORDINATORS[n % len(COORDINATORS)], EXECUTORS[n]
         return [
-            {"user": coordinator, "text": f"Пост {n}: во дворе яма, нужна помощь"},
+            {"user": coordinator, "text": f"Пост {n}: во дворе яма, нужна помощь", "forward": 1},
             {"user": coordinator, "data": "c1:{i}:ordinary"},
             {"user": coordinator, "data": f"p1:o:{{i}}:0:0:{org_of[executor]}"},
             {"user": executor, "data": "i1:acc:{i}"},

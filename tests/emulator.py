@@ -393,7 +393,10 @@ class Emulator:
                     }
                 }
             else:
-                update = {"message": user._message(user.id, {"text": step["text"]}).data}
+                fields: dict[str, Any] = {"text": step["text"]}
+                if step.get("forward"):
+                    fields["forward_origin"] = self.channel_post()
+                update = {"message": user._message(user.id, fields).data}
             self.pushed_at[self.push(update)] = time.monotonic()
 
     async def _control_timings(self, request: web.Request) -> web.Response:
