@@ -116,8 +116,7 @@ async def create(
 async def set_aside(conn: aiosqlite.Connection, assignment_id: int, now: datetime) -> None:
     """The organisation's draft in progress ends with its part (it was withdrawn)."""
     await conn.execute(
-        "UPDATE drafts SET state = 'returned', decided_at = ?,"
-        " return_reason = COALESCE(return_reason, '')"
+        "UPDATE drafts SET state = 'withdrawn', decided_at = ?"
         " WHERE assignment_id = ? AND state IN ('editing', 'submitted')",
         (to_db_time(now), assignment_id),
     )

@@ -231,9 +231,12 @@ async def test_the_coordinator_withdraws_and_reroutes_before_approval(
     await housing.click("Ответить", housing_card)
     await housing.send("Черновик Ивановой.")
 
+    housing_preview = housing.last()
     answer = await coordinator.click("Отозвать и направить другой", card)
     assert answer["text"] == "Отозвано у МКУ «УРЖКК». Выберите, кому направить"
     assert "отозван координатором МЦУ" in housing.last().text
+    assert "Статус: инцидент отозван у организации" in housing_preview.text
+    assert housing_preview.buttons == []
     assert housing_card.buttons == []
     assert "ЖКХ" in card.buttons  # the picker again
     await coordinator.click("ЖКХ", card)
@@ -423,3 +426,20 @@ async def test_the_coordinator_corrects_a_drafts_style_before_approving(
     history = cast.coordinator.last().text
     assert "Текст черновика поправлен координатором" in history
     assert "яму засыпали щас всё норм" in history  # the executor's wording is kept
+
+
+async def test_a_coordinator_switched_off_leaves_nothing_with_nobody(
+    cast: Cast, harness: Harness, emu
+) -> None:
+    from tests.conftest import DIRECTORY_CSV
+    from tests.test_decline_and_rework import write_and_submit
+
+    other = await second_coordinator(harness, emu)
+    await other.send("Яма на дороге", forward_from_channel="Мой город")
+    await other.click("Обычное")
+    await other.click("ЖКХ")
+    await other.click("УРЖКК")
+    assert harness.app is not None
+    await harness.app.directory.import_csv(DIRECTORY_CSV)  # she left: not in the file now
+    await write_and_submit(cast.housing, "Яму засыпали.")
+    assert cast.coordinator.find("На согласование: инцидент №1")

@@ -48,6 +48,7 @@ class DraftState(StrEnum):
     RETURNED = "returned"
     APPROVED = "approved"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"  # its organisation's part was withdrawn by the coordinator
 
 
 class AttachmentKind(StrEnum):

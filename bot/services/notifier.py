@@ -165,8 +165,8 @@ class Notifier:
     ) -> None:
         told: set[int] = set()  # a chat in several of the notice's recipients hears it once
         for to in notice.to:
-            if to.recipient is Recipient.OWNER:
-                chats[to] = [view.incident.owner_id]
+            if to.recipient is Recipient.OWNER and to not in chats:
+                chats[to] = await self._owner(view)
             elif to not in chats:
                 chats[to] = await self.recipients.chats([to])
             targets = [c for c in chats[to] if c not in told and c != notice.skip_chat]
@@ -174,6 +174,13 @@ class Notifier:
             if targets:
                 organisation = to.id if to.recipient is Recipient.ORGANISATION else None
                 await self._show(targets, notice, view, routing, organisation, silent)
+
+    async def _owner(self, view: IncidentView) -> list[int]:
+        """The coordinator who leads the incident; all of them if that one is no longer a
+        coordinator (left, switched off), so that nothing goes to nobody."""
+        coordinators = await self.recipients.coordinators()
+        owner = view.incident.owner_id
+        return [owner] if owner in coordinators else coordinators
 
     async def _show(
         self,
