@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
-from bot.domain.model import CardAudience, State
+from bot.domain.model import FINISHED_STATES, CardAudience, State
 from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards import incident as kb
 from bot.texts import Texts
@@ -43,9 +43,12 @@ class Cards:
         now: datetime,
         audience: CardAudience = CardAudience.VIEW,
         organisation_id: int | None = None,
+        *,
+        leads: bool = True,
     ) -> tuple[str, bool]:
         """The card's HTML for its audience (an executor sees only the terms that are
-        theirs) and whether the post's text had to be shortened to fit."""
+        theirs; only the coordinator who leads it is told what to press) and whether the
+        post's text had to be shortened to fit."""
         recent = view.events[-RECENT_EVENTS:]
         deadlines = self.deadlines(view, now, audience, organisation_id)
 
@@ -54,6 +57,7 @@ class Cards:
                 "card.html.j2",
                 view=view,
                 audience=audience.value,
+                leads=leads,
                 source=source,
                 truncated=truncated,
                 recent=recent,
@@ -144,9 +148,17 @@ class Cards:
 
         return self.texts.fit(render, draft.text)
 
-    def draft_buttons(self, draft: Draft, audience: CardAudience) -> InlineKeyboardMarkup | None:
+    def draft_buttons(
+        self, draft: Draft, audience: CardAudience, incident: Incident, *, leads: bool = True
+    ) -> InlineKeyboardMarkup | None:
+        """A finished incident's drafts have nothing to press; approving and publishing
+        are for the coordinator who leads it."""
+        if incident.state in FINISHED_STATES:
+            return None
         if audience is CardAudience.DRAFT:
             return kb.draft_editor(self.texts, draft)
+        if not leads:
+            return kb.take_over(self.texts, incident)  # theirs to decide once taken over
         if audience is CardAudience.PUBLISH:
             return kb.draft_publish(self.texts, draft)
         return kb.draft_approval(self.texts, draft)

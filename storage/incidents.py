@@ -76,13 +76,14 @@ async def create_incident(
 
 
 async def incident_by_batch(
-    conn: aiosqlite.Connection, created_by: int, batch_key: str
+    conn: aiosqlite.Connection, created_by: int, batch_key: str, since: datetime
 ) -> Incident | None:
-    """The incident that earlier messages sent together with this one opened."""
+    """The open incident that earlier messages sent together with this one opened."""
     row = await fetch_one(
         conn,
-        "SELECT * FROM incidents WHERE created_by = ? AND batch_key = ? ORDER BY id DESC",
-        (created_by, batch_key),
+        "SELECT * FROM incidents WHERE created_by = ? AND batch_key = ? AND created_at >= ?"
+        " AND state NOT IN ('closed', 'cancelled') ORDER BY id DESC",
+        (created_by, batch_key, to_db_time(since)),
     )
     return _incident(row) if row else None
 

@@ -23,7 +23,8 @@ class PendingPost:
     link: str | None
     media: list[Media]
     batch_key: str | None
-    received_at: datetime
+    sent_at: datetime  # its first part: the detection time once it opens an incident
+    received_at: datetime  # its last part: the next one sent together comes within moments
     incident_id: int | None  # set once it opened an incident
 
 
@@ -36,6 +37,7 @@ def _post(r: Any) -> PendingPost:
         link=r["link"],
         media=[Media(AttachmentKind(k), f, u, g) for k, f, u, g in json.loads(r["media"])],
         batch_key=r["batch_key"],
+        sent_at=from_db_time(r["sent_at"]),  # type: ignore[arg-type]
         received_at=from_db_time(r["received_at"]),  # type: ignore[arg-type]
         incident_id=r["incident_id"],
     )
@@ -72,8 +74,17 @@ async def add(
     row = await fetch_one(
         conn,
         "INSERT INTO pending_posts(chat_id, created_by, text, link, media, batch_key,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (chat_id, created_by, text, link, _media(media), batch_key, to_db_time(received_at)),
+        " sent_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (
+            chat_id,
+            created_by,
+            text,
+            link,
+            _media(media),
+            batch_key,
+            to_db_time(received_at),
+            to_db_time(received_at),
+        ),
     )
     assert row is not None
     return int(row[0])

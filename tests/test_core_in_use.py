@@ -374,7 +374,8 @@ async def test_drafts_go_to_the_coordinator_who_leads_until_taken_over(
     assert "теперь ведёт Вторая В. В." in cast.coordinator.last().text
     approval = other.find("На согласование: инцидент №1")
     old = cast.coordinator.find("На согласование: инцидент №1")
-    refused = await cast.coordinator.click("Согласовать", old)
+    assert old.buttons == ["🙋 Взять себе"]  # no longer theirs to decide
+    refused = await cast.coordinator.press(old, "d1:a:1:final")
     assert "ведёт другой координатор" in refused["text"]
     await other.click("Согласовать", approval)
     publish_buttons = [m for m in other.inbox() if "📢 Опубликовано" in m.buttons]

@@ -136,6 +136,10 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
         case Opened(chat_id=chat, new=True):
             # The coordinator who forwarded the post gets its card, which asks the category.
             return [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
+        case Opened(chat_id=chat, joined=True):
+            return [text(To.chat(chat), "post_joined", incident_id=outcome.incident_id)]
+        case Corrected(chat_id=chat):
+            return [text(To.chat(chat), "corrected")]
         case CategorySet(routable=routable, chat_id=chat, tell_head=tell_head):
             told = _to_head(outcome, False) if tell_head else []
             if not routable:
@@ -323,7 +327,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     skip_chat=outcome.chat_id,
                 )
             ]
-        case Accepted() | KindChosen() | Opened() | EvidenceAdded() | Corrected():
+        case Accepted() | KindChosen() | Opened() | EvidenceAdded():
             return []  # the cards show it
     raise ValueError(f"no notification rule for {outcome!r}")
 

@@ -22,7 +22,8 @@ class Outcome:
 @dataclass(frozen=True)
 class Opened(Outcome):
     chat_id: int
-    new: bool  # False: a further photo of an album that opened the incident already
+    new: bool  # False: a further part (photo, text) of a post that opened the incident already
+    joined: bool = False  # a further part brought text: the coordinator is told where it went
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class TakenOver(Outcome):
 
 @dataclass(frozen=True)
 class Corrected(Outcome):
+    chat_id: int
     draft_id: int
 
 

@@ -60,8 +60,7 @@ async def correct(
         return
     draft_id = int((await state.get_data())["draft"])
     await state.clear()
-    await drafts.correct(actor, draft_id, text)
-    await queue.send(message.chat.id, texts.message("corrected", draft_id=draft_id))
+    await drafts.correct(actor, message.chat.id, draft_id, text)
 
 
 async def publish(

@@ -165,7 +165,9 @@ class Drafts(UseCases):
         assert draft is not None
         return draft
 
-    async def correct(self, actor: Actor, draft_id: int, text: str) -> done.Corrected:
+    async def correct(
+        self, actor: Actor, chat_id: int, draft_id: int, text: str
+    ) -> done.Corrected:
         """The coordinator corrects the style of a draft before approving it (p. 6.3); the
         executor's wording stays in the history."""
         async with self.db.transaction() as conn:
@@ -182,7 +184,7 @@ class Drafts(UseCases):
                 draft_id=draft_id,
                 comment=draft.text,
             )
-            return await self._tell(done.Corrected(incident.id, draft_id))
+            return await self._tell(done.Corrected(incident.id, chat_id, draft_id))
 
     async def approve(self, actor: Actor, draft_id: int) -> done.Approved:
         async with self.db.transaction() as conn:

@@ -22,6 +22,9 @@ from storage import pending_posts as pending_repo
 
 # Parts of one message that Telegram split (a long text, an album) arrive within a moment.
 SENT_TOGETHER = timedelta(seconds=3)
+# A forwarded part joins the incident its post opened only this soon after: the same post
+# forwarded again later is a new incident (the earlier one may be closed or cancelled).
+JOINS_WITHIN = timedelta(minutes=2)
 
 
 class Incidents(UseCases):
@@ -46,19 +49,27 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             existing = None
             if batch:
-                existing = await repo.incident_by_batch(conn, actor.telegram_id, batch)
+                since = self.clock() - JOINS_WITHIN
+                existing = await repo.incident_by_batch(conn, actor.telegram_id, batch, since)
             if existing is None:
                 incident = await self._create(
                     conn, actor, text, link, origin, media, detected_at, batch
                 )
             else:
                 incident = existing
-                if text and text not in existing.source_text:
+                joins_text = bool(text) and text not in existing.source_text.split("\n")
+                if joins_text:
                     joined = "\n".join(t for t in (existing.source_text, text) if t)
                     await repo.update_incident(conn, existing.id, source_text=joined)
                 for item in media:
                     await draft_repo.add_attachment(conn, incident.id, None, item, self.clock())
-            return await self._tell(done.Opened(incident.id, chat_id, new=existing is None))
+            outcome = done.Opened(
+                incident.id,
+                chat_id,
+                new=existing is None,
+                joined=existing is not None and joins_text,
+            )
+            return await self._tell(outcome)
 
     async def _create(
         self,
@@ -126,7 +137,7 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             post = await self._held(conn, actor, post_id)
             incident = await self._create(
-                conn, actor, post.text, post.link, None, post.media, post.received_at, None
+                conn, actor, post.text, post.link, None, post.media, post.sent_at, None
             )
             await pending_repo.opened(conn, post.id, incident.id)
             return await self._tell(done.Opened(incident.id, chat_id, new=True))
@@ -251,16 +262,14 @@ class Incidents(UseCases):
         """An incident opened by mistake (not «без ответа»: nothing is published)."""
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.CANCEL, incident_id)
-            orgs = tuple(await checks.organisations(conn, incident_id, AssignmentStatus.DECLINED))
-            active = await checks.organisations(conn, incident_id)
+            # Those still on it need to stop; those withdrawn or declining heard then.
+            active = tuple(await checks.organisations(conn, incident_id))
             now = self.clock()
             await repo.finish_assignments(conn, incident_id)
             state = after_action(Action.CANCEL, incident.state)
             await repo.update_incident(conn, incident_id, state=state.value, closed_at=now)
             await self._event(conn, incident_id, actor, "cancelled", state, comment=reason)
-            # Only those still on it need to stop; those withdrawn earlier heard then.
-            told = tuple(o for o in orgs if o in active)
-            return await self._tell(done.Cancelled(incident_id, chat_id, reason, told))
+            return await self._tell(done.Cancelled(incident_id, chat_id, reason, active))
 
     async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
         """Another coordinator leads the incident from now on: its drafts come to them."""

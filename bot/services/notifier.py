@@ -132,7 +132,10 @@ class Notifier:
                 if card.audience in MARKUP_ONLY
                 else self.cards.draft(draft, card.audience, view.incident)[0]
             )
-            return shown, self.cards.draft_buttons(draft, card.audience)
+            leads = card.chat_id == view.incident.owner_id
+            return shown, self.cards.draft_buttons(
+                draft, card.audience, view.incident, leads=leads
+            )
         if card.audience is CardAudience.PICKER:
             # Its choices stay until the incident is routed; then they are spent.
             return None if view.incident.state in ROUTABLE else (None, None)
@@ -148,8 +151,8 @@ class Notifier:
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """An incident card's text and buttons for one chat: only the coordinator who
         leads the incident gets its buttons; another gets «Взять себе»."""
-        text = self.cards.incident(view, self.clock(), audience, organisation)[0]
         leads = chat == view.incident.owner_id
+        text = self.cards.incident(view, self.clock(), audience, organisation, leads=leads)[0]
         markup = self.cards.buttons(view, audience, organisation, routing, leads=leads)
         return text, markup
 
@@ -215,8 +218,9 @@ class Notifier:
             assert draft is not None
             assert notice.audience is not None
             text, cut = self.cards.draft(draft, notice.audience, incident)
-            markup = self.cards.draft_buttons(draft, notice.audience)
             for chat in targets:
+                leads = chat == incident.owner_id
+                markup = self.cards.draft_buttons(draft, notice.audience, incident, leads=leads)
                 card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
                 await self.queue.send_card(
                     card, text, markup, reply_to=notice.reply_to, silent=silent

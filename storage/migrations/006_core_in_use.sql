@@ -5,7 +5,7 @@ UPDATE incidents SET owner_id = created_by;
 ALTER TABLE incidents ADD COLUMN head_told INTEGER NOT NULL DEFAULT 0;
 -- Messages sent together (an album, a long post split in parts) make one incident.
 ALTER TABLE incidents ADD COLUMN batch_key TEXT;
-UPDATE incidents SET batch_key = media_group_id;
+UPDATE incidents SET batch_key = 'album:' || media_group_id WHERE media_group_id IS NOT NULL;
 CREATE INDEX incidents_batch ON incidents(created_by, batch_key);
 -- Set when the coordinator took the incident back from the organisation (status 'done').
 ALTER TABLE assignments ADD COLUMN withdrawn_at TEXT;
@@ -19,7 +19,8 @@ CREATE TABLE pending_posts (
     link TEXT,
     media TEXT NOT NULL DEFAULT '[]',  -- JSON list of [kind, file_id, file_unique_id, group]
     batch_key TEXT,
-    received_at TEXT NOT NULL,         -- when its last part arrived (Telegram's date)
+    sent_at TEXT NOT NULL,             -- when its first part was sent (Telegram's date)
+    received_at TEXT NOT NULL,         -- when its last part arrived
     incident_id INTEGER REFERENCES incidents(id)  -- once confirmed
 );
 CREATE INDEX pending_posts_chat ON pending_posts(chat_id, id);
