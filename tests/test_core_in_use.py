@@ -3,6 +3,8 @@ is lost, nothing opens by accident, no dead ends (issue 15)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.conftest import Cast, Harness
 from tests.test_happy_path import route_new_incident
 
@@ -116,6 +118,17 @@ async def test_a_forwarded_post_in_two_parts_becomes_one_incident(
     card = coordinator.find("Инцидент №1")
     assert "Часть первая.\nЧасть вторая." in card.text
     assert len([m for m in coordinator.inbox() if "Инцидент №1" in m.text]) == 1
+    assert any("Продолжение поста добавлено к инциденту №1" in m.text for m in coordinator.inbox())
+
+    # Cancelled by mistake, the same post forwarded again later is an incident again.
+    await coordinator.click("Отменить инцидент", card)
+    await coordinator.send("Открыт не тот")
+    harness.clock.advance(timedelta(minutes=5))
+    await coordinator.send(
+        "Часть первая.", forward_from_channel="Мой город", forward_date=published
+    )
+    assert "Инцидент №3" in coordinator.last().text
+    assert await open_incidents(harness) == [2, 3]
 
 
 # --- 2. An answer in several messages, a caption, a photo first ------------------------
@@ -130,9 +143,11 @@ async def test_an_answer_written_in_two_messages_is_kept_whole(
     await housing.click("Ответить", card)
     assert "Можно несколькими сообщениями" in housing.last().text
     await housing.send("Скамейку заменим.")
+    seen = len(housing.inbox())
     await housing.send("Срок — до 10 марта.")  # the rest of the answer, a moment later
-    assert "Добавлено к тексту черновика" in housing.inbox()[-2].text
+    assert len(housing.inbox()) == seen + 1  # one reply: the draft as it stands
     preview = housing.last()
+    assert "Следующее сообщение добавится к тексту" in preview.text
     assert "Скамейку заменим.\nСрок — до 10 марта." in preview.text
 
     await housing.send("Работы выполнит подрядчик.", reply_to=card)  # a reply to the card
@@ -197,21 +212,24 @@ async def test_colleagues_never_overwrite_each_others_draft(
 
     colleague_card = colleague.find("Инцидент №1")
     assert "✍️ Черновик пишет: Иванова А. С." in colleague_card.text
+    await colleague.click("Ответить", colleague_card)  # not asked for a text to lose
+    offer = colleague.last()
+    assert "уже пишет Иванова А. С." in offer.text
+    assert offer.buttons == ["✍️ Продолжить черновик"]
+
     await colleague.send("Текст Черданцевой.", reply_to=colleague_card)
     busy = colleague.last()
-    assert "уже пишет Иванова А. С. — ваш текст не добавлен" in busy.text
-    assert busy.buttons == ["✍️ Продолжить черновик"]
+    assert "уже пишет Иванова А. С.\nВаш текст не потерян" in busy.text
     housing_preview = cast.housing.find("Черновик: инцидент №1")
     assert "Текст Черданцевой" not in housing_preview.text
 
     answer = await colleague.click("Продолжить черновик", busy)
     assert answer["text"] == "Черновик теперь ваш"
     assert "теперь ведёт коллега: Черданцева Н. Г." in cast.housing.last().text
-    refused = await cast.housing.click("Отправить на согласование", housing_preview)
+    refused = await cast.housing.press(housing_preview, "d1:s:1:final")
     assert "пишет коллега" in refused["text"]
-    await colleague.send("Текст Черданцевой.")
     preview = colleague.last()
-    assert "Начало ответа Ивановой.\nТекст Черданцевой." in preview.text
+    assert "Начало ответа Ивановой.\nТекст Черданцевой." in preview.text  # kept, not lost
     await colleague.click("Отправить на согласование", preview)
     approval = cast.coordinator.find("На согласование: инцидент №1")
     assert "Черданцева Н. Г. (МКУ «УРЖКК»)" in approval.text
@@ -317,12 +335,16 @@ async def test_routing_where_nobody_opened_an_invite_asks_first(
     assert warning.buttons == []  # spent once routed
 
 
-async def test_routing_anyway_keeps_the_coordinator_informed(cast: Cast, harness: Harness) -> None:
+async def test_routed_anyway_the_card_comes_when_someone_opens_the_invite(
+    cast: Cast, harness: Harness, emu
+) -> None:
     from tests.conftest import DIRECTORY_CSV
+    from tests.emulator import User
 
     assert harness.app is not None
     extra = "МУП «Теплосеть»;ЖКХ;Тепловой Тимур Тимурович;диспетчер;исполнитель;\n"
-    await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    result = await harness.app.directory.import_csv(DIRECTORY_CSV + extra)
+    code = next(p.invite_code for p in result.pending_invites if p.full_name.startswith("Тепл"))
     coordinator = cast.coordinator
     await coordinator.send("Нет горячей воды", forward_from_channel="Мой город")
     await coordinator.click("Обычное")
@@ -330,7 +352,15 @@ async def test_routing_anyway_keeps_the_coordinator_informed(cast: Cast, harness
     await coordinator.click("Теплосеть")
     answer = await coordinator.click("Всё равно направить")
     assert answer["text"] == "Направлено: МУП «Теплосеть»"
-    assert "доставить карточку некому" in coordinator.last().text
+
+    heating = User(emu, 2050, "Тимур", "Тепловой")
+    await heating.send(f"/start {code}")
+    assert "Вы зарегистрированы" in heating.inbox()[0].text
+    card = heating.find("Инцидент №1")
+    assert "Нет горячей воды" in card.text
+    assert card.buttons[0] == "✅ Принять"
+    await heating.click("Принять", card)
+    assert "в работе у исполнителя" in card.text
 
 
 # --- 9. An incident is its coordinator's; another can take it over ------------------------

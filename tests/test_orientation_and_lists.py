@@ -119,7 +119,9 @@ async def test_picker_pages_and_search(cast: Cast, harness: Harness, emu: Emulat
     assert "ещё не направлен" in cast.coordinator.last().text
     await cast.coordinator.click("Всё равно направить")
     assert results.buttons == []  # spent once routed
-    assert "доставить карточку некому" in cast.coordinator.last().text
+    assert (
+        "Карточку получит первый, кто откроет ссылку-приглашение" in cast.coordinator.last().text
+    )
     assert "направлен исполнителю" in card.text
     await cast.coordinator.send("/open")
     assert "ООО «УК Дом-10»" in cast.coordinator.last().text

@@ -10,7 +10,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.model import OPEN_STATES, AnswerKind, Role, State
+from bot.domain.model import OPEN_STATES, AnswerKind, DraftState, Role, State
+from bot.domain.records import Draft
 
 
 class Action(StrEnum):
@@ -196,3 +197,14 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
             return State.AWAITING_FINAL
         return State.IN_PROGRESS  # a clarification was asked; the answer is still due
     return state
+
+
+def someone_else_writes(actor: Actor, draft: Draft) -> bool:
+    """A colleague of the organisation is writing this draft (and has written some): it is
+    taken over, never overwritten."""
+    started = bool(draft.text.strip() or draft.attachments)
+    return (
+        draft.state is DraftState.EDITING
+        and started
+        and draft.author_id not in (None, actor.person_id)
+    )

@@ -180,14 +180,10 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 ),
                 text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
             ]
-        case DraftReady(chat_id=chat, reply_to=reply_to, added=added):
-            # An answer may come in several messages: each joins the draft, and says so.
-            told = [text(To.chat(chat), "draft_added")] if added else []
-            told.append(
-                Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)
-            )
-            return told
-        case DraftBusy(chat_id=chat, author=author):
+        case DraftReady(chat_id=chat, reply_to=reply_to):
+            # The draft as it stands; it says that a further message joins it.
+            return [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)]
+        case DraftBusy(chat_id=chat, author=author, kept=kept):
             # One organisation, one draft: a colleague's is taken over, never overwritten.
             return [
                 text(
@@ -195,6 +191,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     "draft_busy",
                     incident_id=outcome.incident_id,
                     author=author,
+                    kept=kept,
                     buttons=Buttons.TAKE_DRAFT,
                 )
             ]

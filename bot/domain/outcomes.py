@@ -109,7 +109,6 @@ class DraftReady(Outcome):
     chat_id: int
     draft_id: int
     reply_to: int | None
-    added: bool = False  # the text joined what the draft had (not replaced it)
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,7 @@ class DraftBusy(Outcome):
     chat_id: int
     draft_id: int
     author: str
+    kept: bool = False  # the text sent is kept, to be added if they continue the draft
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from aiogram.fsm.state import default_state
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.domain import outcomes as done
 from bot.domain.actions import Actor
 from bot.domain.model import CardAudience
 from bot.filters import COMMAND_LIKE, IsExecutor
@@ -107,7 +108,7 @@ async def answer_text(
         await queue.send(message.chat.id, texts.message("need_text"))
         return
     await state.clear()
-    await drafts.write(
+    written = await drafts.write(
         actor,
         message.chat.id,
         incident_id,
@@ -116,15 +117,26 @@ async def answer_text(
         message.message_id,
         replace=bool(data.get("replace")),
     )
+    await _keep_if_refused(written, text, state)
 
 
 async def answer_by_reply(
-    message: Message, incident_id: int, actor: Actor, drafts: Drafts
+    message: Message, incident_id: int, actor: Actor, drafts: Drafts, state: FSMContext
 ) -> None:
     text = message.text or message.caption or ""
-    await drafts.write(
+    written = await drafts.write(
         actor, message.chat.id, incident_id, text, media_of(message), message.message_id
     )
+    await _keep_if_refused(written, text, state)
+
+
+async def _keep_if_refused(
+    written: done.DraftReady | done.DraftBusy, text: str, state: FSMContext
+) -> None:
+    """A colleague's draft is not theirs to change: the text waits for «Продолжить
+    черновик» rather than being lost."""
+    if isinstance(written, done.DraftBusy):
+        await state.update_data(kept={"draft": written.draft_id, "text": text})
 
 
 async def attachment(message: Message, state: FSMContext, actor: Actor, drafts: Drafts) -> None:
@@ -149,9 +161,13 @@ async def take_draft(
     callback_data: DraftCb,
     actor: Actor,
     drafts: Drafts,
+    state: FSMContext,
     texts: Texts,
 ) -> None:
-    await drafts.take_draft(actor, chat_of(query), callback_data.draft)
+    kept = (await state.get_data()).get("kept", {})
+    text = kept.get("text") if kept.get("draft") == callback_data.draft else None
+    await drafts.take_draft(actor, chat_of(query), callback_data.draft, text)
+    await state.update_data(kept={})
     callback_answer.text = texts.alert("draft_taken")
 
 

@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.actions import Action, Actor
 from bot.handlers.states import Input, chat_of
+from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb, PickAct, PickCb
 from bot.services.message_queue import MessageQueue
 from bot.services.queries import Queries
@@ -93,6 +94,14 @@ async def about_incident(
     incident_id = callback_data.incident
     prompt = SEARCH if isinstance(callback_data, PickCb) else INCIDENT_PROMPTS[callback_data.act]
     await queries.require(actor, prompt.action, incident_id)
+    if prompt.action in (Action.WRITE, Action.ATTACH):
+        busy = await queries.colleagues_draft(actor, incident_id)
+        if busy is not None:  # not asked for what could not be taken: offered to take over
+            text = texts.message(
+                "draft_busy", incident_id=incident_id, author=busy.author_name or "", kept=False
+            )
+            await queue.send(chat_of(query), text, kb.take_draft(texts, busy.id))
+            return
     data = {"incident": incident_id}
     await _ask(prompt, query, callback_answer, state, texts, queue, data, incident_id=incident_id)
 

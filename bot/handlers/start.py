@@ -7,9 +7,12 @@ from aiogram.types import Message
 
 from bot.commands import commands_for
 from bot.domain.actions import Actor
+from bot.domain.model import CardAudience, Role
 from bot.handlers.states import TEXT_INPUT
 from bot.services.directory import Directory
 from bot.services.message_queue import MessageQueue
+from bot.services.notifier import Notifier
+from bot.services.queries import Queries
 from bot.texts import Texts
 
 
@@ -18,6 +21,8 @@ async def start_with_invite(
     command: CommandObject,
     actor: Actor,
     directory: Directory,
+    queries: Queries,
+    notifier: Notifier,
     texts: Texts,
     state: FSMContext,
     queue: MessageQueue,
@@ -38,6 +43,23 @@ async def start_with_invite(
             "bound", name=person.full_name, role=person.role, organisation=person.organisation
         ),
     )
+    if person.role is Role.EXECUTOR and person.organisation_id is not None:
+        await _cards_waiting(message.chat.id, person.organisation_id, queries, notifier, queue)
+
+
+async def _cards_waiting(
+    chat: int, organisation_id: int, queries: Queries, notifier: Notifier, queue: MessageQueue
+) -> None:
+    """The first of an organisation to open an invite gets the incidents routed to it while
+    nobody could receive them (the coordinator was told they would come)."""
+    if await notifier.recipients.organisation(organisation_id) != [chat]:
+        return  # a colleague or the group has them already
+    for item in await queries.open_list(organisation_id):
+        view = await queries.view(item.id)
+        if view is not None:
+            if view.source_media:
+                await queue.send_media(chat, view.source_media, view.incident.id)
+            await notifier.show_card(chat, view, CardAudience.EXECUTOR, organisation_id)
 
 
 async def help_message(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import outcomes as done
-from bot.domain.actions import Action, Actor, Denial, Refused, after_action
+from bot.domain.actions import Action, Actor, Denial, Refused, after_action, someone_else_writes
 from bot.domain.model import AnswerKind, AssignmentStatus, DraftState, State
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
@@ -32,16 +32,15 @@ class Drafts(UseCases):
         it when the executor asked to; media sent along with it becomes evidence."""
         async with self.db.transaction() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.WRITE)
-            if self._colleagues(actor, draft):
-                return await self._tell(self._busy(chat_id, draft))
+            if someone_else_writes(actor, draft):
+                return await self._tell(self._busy(chat_id, draft, kept=bool(text)))
             added = bool(text and draft.text.strip() and not replace)
             if text:
                 joined = f"{draft.text}\n{text}" if added else text
                 await draft_repo.update(conn, draft.id, text=joined)
             if media:
                 await draft_repo.add_attachment(conn, incident_id, draft.id, media, self.clock())
-            outcome = done.DraftReady(incident_id, chat_id, draft.id, reply_to, added=added)
-            return await self._tell(outcome)
+            return await self._tell(done.DraftReady(incident_id, chat_id, draft.id, reply_to))
 
     async def attach(
         self,
@@ -56,8 +55,8 @@ class Drafts(UseCases):
         """Evidence for the draft; a caption sent with it is added to the draft's text."""
         async with self.db.transaction() as conn:
             draft = await self._editing_draft(conn, actor, incident_id, Action.ATTACH)
-            if self._colleagues(actor, draft):
-                return await self._tell(self._busy(chat_id, draft))
+            if someone_else_writes(actor, draft):
+                return await self._tell(self._busy(chat_id, draft, kept=False))
             await draft_repo.add_attachment(conn, incident_id, draft.id, media, self.clock())
             if caption.strip():
                 joined = f"{draft.text}\n{caption}" if draft.text.strip() else caption
@@ -67,16 +66,21 @@ class Drafts(UseCases):
             )
             return await self._tell(outcome)
 
-    async def take_draft(self, actor: Actor, chat_id: int, draft_id: int) -> done.DraftTaken:
-        """A colleague of the draft's author continues it, under their own name."""
+    async def take_draft(
+        self, actor: Actor, chat_id: int, draft_id: int, text: str | None = None
+    ) -> done.DraftTaken:
+        """A colleague of the draft's author continues it, under their own name; `text`
+        is what they sent before (it was kept, not added, while the draft was not theirs)."""
         async with self.db.transaction() as conn:
             draft, incident = await checks.draft(conn, actor, Action.TAKE_DRAFT, draft_id)
             if draft.state is not DraftState.EDITING:
                 raise Refused(Denial.WRONG_STATE, incident.state)
-            if not self._colleagues(actor, draft):
+            if not someone_else_writes(actor, draft):
                 raise Refused(Denial.ALREADY_YOURS, incident.state)
             previous = await directory_repo.person(conn, draft.author_id or 0)
             await draft_repo.update(conn, draft_id, author_id=actor.person_id)
+            if text:
+                await draft_repo.update(conn, draft_id, text=f"{draft.text}\n{text}")
             await self._event(
                 conn,
                 incident.id,
@@ -96,14 +100,9 @@ class Drafts(UseCases):
             return await self._tell(outcome)
 
     @staticmethod
-    def _colleagues(actor: Actor, draft: Draft) -> bool:
-        """Someone else of the organisation is writing this draft (and has written some)."""
-        started = bool(draft.text.strip() or draft.attachments)
-        return started and draft.author_id not in (None, actor.person_id)
-
-    @staticmethod
-    def _busy(chat_id: int, draft: Draft) -> done.DraftBusy:
-        return done.DraftBusy(draft.incident_id, chat_id, draft.id, draft.author_name or "")
+    def _busy(chat_id: int, draft: Draft, kept: bool) -> done.DraftBusy:
+        author = draft.author_name or ""
+        return done.DraftBusy(draft.incident_id, chat_id, draft.id, author, kept)
 
     async def show_draft(self, actor: Actor, chat_id: int, draft_id: int) -> done.DraftReady:
         """The author is done attaching: the draft as it stands."""
@@ -138,7 +137,7 @@ class Drafts(UseCases):
         draft, incident = await checks.draft(conn, actor, action, draft_id)
         if draft.state is not DraftState.EDITING:
             raise Refused(Denial.WRONG_STATE, incident.state)
-        if self._colleagues(actor, draft):
+        if someone_else_writes(actor, draft):
             raise Refused(Denial.DRAFT_OF_COLLEAGUE, incident.state)
         return draft, incident
 

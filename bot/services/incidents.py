@@ -10,7 +10,7 @@ import aiosqlite
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
-from bot.domain.model import AssignmentStatus, CardAudience, Category, State
+from bot.domain.model import CardAudience, Category, State
 from bot.domain.profile import Stage
 from bot.domain.records import Incident, Media
 from bot.services import checks

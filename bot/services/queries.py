@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.actions import Action, Actor, Denial, Refused, check
+from bot.domain.actions import Action, Actor, Denial, Refused, check, someone_else_writes
 from bot.domain.records import Draft, Incident, IncidentView, OpenItem
 from bot.services import checks
 from storage import cards as card_repo
@@ -52,6 +52,12 @@ class Queries:
             return None
         async with self.db.read() as conn:
             return await draft_repo.editing_by(conn, actor.person_id)
+
+    async def colleagues_draft(self, actor: Actor, incident_id: int) -> Draft | None:
+        """The incident's draft, if a colleague of the person is writing it."""
+        async with self.db.read() as conn:
+            draft = await draft_repo.latest(conn, incident_id)
+        return draft if draft and someone_else_writes(actor, draft) else None
 
     async def open_list(
         self, organisation_id: int | None = None, supervisor_id: int | None = None
