@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.actions import Actor
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, reason_of
+from bot.handlers.states import Input, typed_reason
 from bot.keyboards.callbacks import DraftAct, DraftCb
 from bot.services.drafts import Drafts
 from bot.services.message_queue import MessageQueue
@@ -38,12 +38,9 @@ async def return_draft(
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    reason = await reason_of(message, queue, texts)
-    if reason is None:
-        return
-    draft_id = int((await state.get_data())["draft"])
-    await state.clear()
-    await drafts.return_draft(actor, message.chat.id, draft_id, reason)
+    typed = await typed_reason(message, state, queue, texts, "draft")
+    if typed is not None:
+        await drafts.return_draft(actor, message.chat.id, *typed)
 
 
 async def correct(

@@ -16,7 +16,7 @@ from bot.domain.actions import Actor
 from bot.domain.model import CardAudience
 from bot.filters import COMMAND_LIKE, IsExecutor
 from bot.handlers.intake import media_of
-from bot.handlers.states import Input, chat_of, reason_of
+from bot.handlers.states import Input, chat_of, typed_reason
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb
 from bot.services.drafts import Drafts
 from bot.services.incidents import Incidents
@@ -58,12 +58,9 @@ async def decline(
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    reason = await reason_of(message, queue, texts)
-    if reason is None:
-        return
-    incident_id = int((await state.get_data())["incident"])
-    await state.clear()
-    await incidents.decline(actor, message.chat.id, incident_id, reason)
+    typed = await typed_reason(message, state, queue, texts, "incident")
+    if typed is not None:
+        await incidents.decline(actor, message.chat.id, *typed)
 
 
 class OpenDraft(Filter):

@@ -14,7 +14,7 @@ from bot.domain.actions import Action, Actor
 from bot.domain.calendar import parse_local_time
 from bot.domain.outcomes import NotRouted
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, chat_of, reason_of
+from bot.handlers.states import Input, chat_of, typed_reason
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import (
     CategoryCb,
@@ -207,12 +207,9 @@ async def cancel_incident(
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
-    reason = await reason_of(message, queue, texts)
-    if reason is None:
-        return
-    incident_id = int((await state.get_data())["incident"])
-    await state.clear()
-    await incidents.cancel(actor, message.chat.id, incident_id, reason)
+    typed = await typed_reason(message, state, queue, texts, "incident")
+    if typed is not None:
+        await incidents.cancel(actor, message.chat.id, *typed)
 
 
 async def take_over(

@@ -1,5 +1,6 @@
 """What the bot waits for from a person, kept in the FSM (stored in SQLite)."""
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
@@ -40,3 +41,16 @@ async def reason_of(message: Message, queue: MessageQueue, texts: Texts) -> str 
         await queue.send(message.chat.id, texts.message("reason_needed"))
         return None
     return reason
+
+
+async def typed_reason(
+    message: Message, state: FSMContext, queue: MessageQueue, texts: Texts, key: str
+) -> tuple[int, str] | None:
+    """The reason awaited and what it is for (the id kept with the state under `key`),
+    the wait over; None (and the person asked again) if a command came instead."""
+    reason = await reason_of(message, queue, texts)
+    if reason is None:
+        return None
+    target = int((await state.get_data())[key])
+    await state.clear()
+    return target, reason
