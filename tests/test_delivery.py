@@ -264,3 +264,14 @@ def test_cards_shown_by_an_earlier_version_are_not_edited_again() -> None:
         == IncidentCb(act=IncidentAct.ANSWER, incident=7).pack()
     )
     assert digest("Карточка", markup) == stored_before
+
+
+async def test_a_crash_that_meets_a_wake_up_still_stops(harness: Harness) -> None:
+    """The sender woken at the very moment it is killed stops all the same (on Python 3.11
+    asyncio.wait_for swallowed such a cancel, and the kill waited for ever)."""
+    assert harness.app is not None
+    await harness.settle()
+    harness.app.sender.wake()
+    killing = asyncio.create_task(harness.kill())
+    done, _ = await asyncio.wait({killing}, timeout=10)  # a bound for "never", not a speed
+    assert done == {killing}

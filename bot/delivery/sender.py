@@ -76,7 +76,8 @@ class Sender:
         if self._task is None:
             return
         try:
-            await asyncio.wait_for(self.flush(), flush_for)
+            async with asyncio.timeout(flush_for):
+                await self.flush()
         except TimeoutError:
             log.warning("event=shutdown outbox_left=unsent")
         self._stopping = True
@@ -112,8 +113,11 @@ class Sender:
                 return
             if wait is None and not self._in_flight and wakes == self._wakes:
                 self._idle.set()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+            # that comes as the wake-up does, and kill() would wait for this loop forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait if wait is not None else 5.0)
+                async with asyncio.timeout(wait if wait is not None else 5.0):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> float | None:
         """Start each chat's next message that may go now; return seconds until the next
