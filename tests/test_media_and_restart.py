@@ -170,8 +170,11 @@ async def test_cards_go_to_the_organisation_group(cast: Cast, emu: Emulator) -> 
     await cast.housing.send("Просто разговор в группе", chat=group)
     assert len(emu.bot_messages(group)) == seen  # never reached the bot
     await cast.housing.send("Ответ из группы", chat=group, reply_to=question)
-    assert "Черновик: инцидент №1" in emu.bot_messages(group)[-1].text
-    assert "Ответ из группы" in emu.bot_messages(group)[-1].text
+    preview = emu.bot_messages(group)[-1]
+    assert "Черновик: инцидент №1" in preview.text
+    assert "Ответ из группы" in preview.text
+    await cast.housing.send("И ещё строка.", chat=group, reply_to=preview)  # adds to it
+    assert "Ответ из группы\nИ ещё строка." in emu.bot_messages(group)[-1].text
 
     await cast.stranger.add_bot_to_group(-100600)
     assert "может только исполнитель" in emu.bot_messages(-100600)[-1].text

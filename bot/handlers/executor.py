@@ -26,14 +26,15 @@ from bot.texts import Texts
 
 
 class ReplyToCard(Filter):
-    """A text reply to an executor's incident card: injects `incident_id`."""
+    """A text reply to an executor's incident card or draft: injects `incident_id`."""
 
     async def __call__(self, message: Message, queries: Queries) -> bool | dict[str, Any]:
         reply = message.reply_to_message
         if reply is None or not (message.text or message.caption):
             return False
         card = await queries.card_at(message.chat.id, reply.message_id)
-        if card is None or card.audience is not CardAudience.EXECUTOR:
+        # A reply to the draft as it stands adds to it too (in a group, the only way).
+        if card is None or card.audience not in (CardAudience.EXECUTOR, CardAudience.DRAFT):
             return False
         return {"incident_id": card.incident_id}
 
