@@ -47,7 +47,7 @@ class Incidents(UseCases):
         if not actor.is_coordinator:
             raise Refused(Denial.NOT_COORDINATOR)
         async with self.db.transaction() as conn:
-            existing = None
+            existing, joins_text = None, False
             if batch:
                 since = self.clock() - JOINS_WITHIN
                 existing = await repo.incident_by_batch(conn, actor.telegram_id, batch, since)
@@ -67,7 +67,7 @@ class Incidents(UseCases):
                 incident.id,
                 chat_id,
                 new=existing is None,
-                joined=existing is not None and joins_text,
+                joined=joins_text,
             )
             return await self._tell(outcome)
 
