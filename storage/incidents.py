@@ -11,6 +11,7 @@ from bot.domain.model import (
     OPEN_STATES,
     AssignmentStatus,
     Category,
+    NoAnswerGround,
     State,
 )
 from bot.domain.records import (
@@ -40,6 +41,7 @@ def _incident(r: Any) -> Incident:
         closed_at=from_db_time(r["closed_at"]),
         owner_id=r["owner_id"] or r["created_by"],
         head_told=bool(r["head_told"]),
+        no_answer=NoAnswerGround(r["no_answer"]) if r["no_answer"] else None,
     )
 
 

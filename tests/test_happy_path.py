@@ -43,6 +43,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
         "🔍 Поиск по названию",
         "🕒 Время обнаружения",
         "❗ Социально значимое",
+        "🚫 Без ответа",
         "✖️ Отменить инцидент",
     ]
 
@@ -56,6 +57,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
         "↩️ Отозвать и направить другой",
         "🕒 Время обнаружения",
         "❗ Социально значимое",
+        "🚫 Без ответа",
         "✖️ Отменить инцидент",
     ]
 

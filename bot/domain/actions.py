@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW = "view"
     WITHDRAW = "withdraw"  # take the incident back from an organisation, to route it anew
     CANCEL = "cancel"  # opened by mistake
+    NO_ANSWER = "no_answer"  # closed without an answer, on a ground of p. 21
     TAKE_OVER = "take_over"  # another coordinator leads it from now on
     EDIT_DRAFT = "edit_draft"  # the coordinator corrects a draft's style before approving
     TAKE_DRAFT = "take_draft"  # a colleague of the draft's author continues it
@@ -46,6 +47,7 @@ COORDINATOR_ACTIONS = frozenset(
         Action.PUBLISH,
         Action.WITHDRAW,
         Action.CANCEL,
+        Action.NO_ANSWER,
         Action.TAKE_OVER,
         Action.EDIT_DRAFT,
     }
@@ -74,6 +76,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     # Until the answer is approved the coordinator may take it back and route it anew.
     Action.WITHDRAW: frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.APPROVAL}),
     Action.CANCEL: OPEN_STATES,
+    Action.NO_ANSWER: OPEN_STATES,
     Action.TAKE_OVER: OPEN_STATES,
     Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
     Action.TAKE_DRAFT: _DRAFTING,
@@ -190,6 +193,8 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
         return State.NEW  # routed anew (the use case keeps the state if others remain)
     if action is Action.CANCEL:
         return State.CANCELLED
+    if action is Action.NO_ANSWER:
+        return State.CLOSED
     if action is Action.PUBLISH:
         if kind is AnswerKind.FINAL:
             return State.CLOSED

@@ -42,6 +42,15 @@ class AnswerKind(StrEnum):
     CLARIFICATION = "clarification"
 
 
+class NoAnswerGround(StrEnum):
+    """Why a message gets no answer (p. 21)."""
+
+    HARM = "harm"  # written with intent to harm
+    OBSCENE = "obscene"  # obscene language
+    INSULT = "insult"  # insults
+    THREAT = "threat"  # threats to an official or their family
+
+
 class DraftState(StrEnum):
     EDITING = "editing"
     SUBMITTED = "submitted"

@@ -19,6 +19,7 @@ from bot.domain.outcomes import (
     Cancelled,
     CategorySet,
     ChatUnreachable,
+    ClosedNoAnswer,
     Corrected,
     Declined,
     DetectionChanged,
@@ -261,6 +262,16 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     reason=reason,
                 ),
                 text(To.chat(chat), "cancelled_done", incident_id=outcome.incident_id),
+            ]
+        case ClosedNoAnswer(organisations=orgs, ground=ground):
+            # p. 21: no answer; everyone who had the card learns why, and stops.
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "no_answer_to_executor",
+                    incident_id=outcome.incident_id,
+                    ground=ground,
+                )
             ]
         case TakenOver(chat_id=chat, previous=previous, waiting=waiting):
             # The incident is theirs now, with the draft that waits for them.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.deadlines import StepKind
-from bot.domain.model import AnswerKind, CardAudience, Category
+from bot.domain.model import AnswerKind, CardAudience, Category, NoAnswerGround
 from bot.domain.profile import Stage
 
 
@@ -73,6 +73,12 @@ class Cancelled(Outcome):
     chat_id: int
     reason: str
     organisations: tuple[int, ...]  # every organisation that had it and did not decline
+
+
+@dataclass(frozen=True)
+class ClosedNoAnswer(Outcome):
+    ground: NoAnswerGround
+    organisations: tuple[int, ...]  # every organisation that had the card
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.domain.model import (
     AttachmentKind,
     Category,
     DraftState,
+    NoAnswerGround,
     Role,
     State,
 )
@@ -55,6 +56,7 @@ class Incident:
     closed_at: datetime | None
     owner_id: int  # the coordinator who leads it
     head_told: bool = False
+    no_answer: NoAnswerGround | None = None  # closed «без ответа» on this ground (p. 21)
 
 
 @dataclass(frozen=True)

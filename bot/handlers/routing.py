@@ -20,6 +20,7 @@ from bot.keyboards.callbacks import (
     CategoryCb,
     IncidentAct,
     IncidentCb,
+    NoAnswerCb,
     PickAct,
     PickCb,
     WithdrawCb,
@@ -224,6 +225,44 @@ async def take_over(
     callback_answer.text = texts.alert("taken_over")
 
 
+async def ask_no_answer_ground(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    queries: Queries,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    """«Без ответа» asks for the ground of p. 21 first."""
+    incident_id = callback_data.incident
+    await queries.require(actor, Action.NO_ANSWER, incident_id)
+    await queue.send(
+        chat_of(query),
+        texts.message("no_answer_prompt", incident_id=incident_id),
+        kb.no_answer_grounds(texts, incident_id),
+    )
+
+
+async def close_no_answer(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: NoAnswerCb,
+    actor: Actor,
+    incidents: Incidents,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    incident_id, ground = callback_data.incident, callback_data.ground
+    if ground is None:
+        shown = texts.message("no_answer_kept", incident_id=incident_id)
+    else:
+        await incidents.close_no_answer(actor, incident_id, ground)
+        shown = texts.message("no_answer_done", incident_id=incident_id, ground=ground)
+        callback_answer.text = texts.alert("closed_no_answer")
+    if query.message is not None:
+        await queue.edit_message(chat_of(query), query.message.message_id, shown)
+
+
 def create_router() -> Router:
     router = Router(name="routing")
     router.callback_query.register(choose_category, CategoryCb.filter())
@@ -241,4 +280,8 @@ def create_router() -> Router:
         cancel_incident, StateFilter(Input.cancel_reason), F.text, IsCoordinator()
     )
     router.callback_query.register(take_over, IncidentCb.filter(F.act == IncidentAct.TAKE_OVER))
+    router.callback_query.register(
+        ask_no_answer_ground, IncidentCb.filter(F.act == IncidentAct.NO_ANSWER)
+    )
+    router.callback_query.register(close_no_answer, NoAnswerCb.filter())
     return router

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.domain.model import AnswerKind, Category
+from bot.domain.model import AnswerKind, Category, NoAnswerGround
 
 
 class IncidentAct(StrEnum):
@@ -17,6 +17,7 @@ class IncidentAct(StrEnum):
     DETECTED = "det"
     SIGNIFICANT = "sig"
     CANCEL = "can"  # asks for the reason first
+    NO_ANSWER = "noa"  # asks for the ground first
     TAKE_OVER = "tko"
 
 
@@ -41,6 +42,13 @@ class WithdrawCb(CallbackData, prefix="w1"):
 
     incident: int
     org: int
+
+
+class NoAnswerCb(CallbackData, prefix="n1"):
+    """Close «без ответа» on `ground`; no ground: leave it open after all."""
+
+    incident: int
+    ground: NoAnswerGround | None = None
 
 
 class PostAct(StrEnum):

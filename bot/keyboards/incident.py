@@ -13,7 +13,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.actions import ALLOWED_FROM, Action
-from bot.domain.model import OPEN_STATES, AnswerKind, Category, DraftState, State
+from bot.domain.model import (
+    OPEN_STATES,
+    AnswerKind,
+    Category,
+    DraftState,
+    NoAnswerGround,
+    State,
+)
 from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards.callbacks import (
     CardCb,
@@ -22,6 +29,7 @@ from bot.keyboards.callbacks import (
     DraftCb,
     IncidentAct,
     IncidentCb,
+    NoAnswerCb,
     PickAct,
     PickCb,
     PostAct,
@@ -97,8 +105,14 @@ def coordinator_card(
             significant = IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id)
             row.append(_button(texts.word("BUTTON", "significant"), significant))
         rows.append(row)
+        no_answer = IncidentCb(act=IncidentAct.NO_ANSWER, incident=incident.id)
         cancel = IncidentCb(act=IncidentAct.CANCEL, incident=incident.id)
-        rows.append([_button(texts.word("BUTTON", "cancel_incident"), cancel)])
+        rows.append(
+            [
+                _button(texts.word("BUTTON", "no_answer"), no_answer),
+                _button(texts.word("BUTTON", "cancel_incident"), cancel),
+            ]
+        )
     return _keyboard(*rows)
 
 
@@ -247,3 +261,15 @@ def card_links(incident_ids: Sequence[int]) -> InlineKeyboardMarkup | None:
     buttons = [_button(f"№{n}", CardCb(incident=n)) for n in incident_ids]
     step = CARD_LINKS_PER_ROW
     return _keyboard(*(buttons[i : i + step] for i in range(0, len(buttons), step)))
+
+
+def no_answer_grounds(texts: Texts, incident_id: int) -> InlineKeyboardMarkup:
+    """The grounds of p. 21, one a row, and a way to leave the incident open."""
+    rows = [
+        [_button(texts.word("NO_ANSWER", g), NoAnswerCb(incident=incident_id, ground=g))]
+        for g in NoAnswerGround
+    ]
+    keep = NoAnswerCb(incident=incident_id)
+    markup = _keyboard(*rows, [_button(texts.word("BUTTON", "keep_open"), keep)])
+    assert markup is not None
+    return markup

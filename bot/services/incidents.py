@@ -10,7 +10,7 @@ import aiosqlite
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
-from bot.domain.model import CardAudience, Category, State
+from bot.domain.model import CardAudience, Category, NoAnswerGround, State
 from bot.domain.profile import Stage
 from bot.domain.records import Incident, Media
 from bot.services import checks
@@ -270,6 +270,24 @@ class Incidents(UseCases):
             await repo.update_incident(conn, incident_id, state=state.value, closed_at=now)
             await self._event(conn, incident_id, actor, "cancelled", state, comment=reason)
             return await self._tell(done.Cancelled(incident_id, chat_id, reason, active))
+
+    async def close_no_answer(
+        self, actor: Actor, incident_id: int, ground: NoAnswerGround
+    ) -> done.ClosedNoAnswer:
+        """p. 21: closed without an answer, from any open state; every clock stops."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.NO_ANSWER, incident_id)
+            had_it = tuple(
+                dict.fromkeys(a.organisation_id for a in await repo.assignments(conn, incident_id))
+            )
+            now = self.clock()
+            await repo.finish_assignments(conn, incident_id)
+            state = after_action(Action.NO_ANSWER, incident.state)
+            await repo.update_incident(
+                conn, incident_id, state=state.value, closed_at=now, no_answer=ground.value
+            )
+            await self._event(conn, incident_id, actor, "no_answer", state, comment=ground.value)
+            return await self._tell(done.ClosedNoAnswer(incident_id, ground, had_it))
 
     async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
         """Another coordinator leads the incident from now on: its drafts come to them."""
