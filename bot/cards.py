@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.domain.actions import answer_kinds
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
 from bot.domain.model import FINISHED_STATES, CardAudience, State
@@ -156,7 +157,7 @@ class Cards:
         if incident.state in FINISHED_STATES:
             return None
         if audience is CardAudience.DRAFT:
-            return kb.draft_editor(self.texts, draft)
+            return kb.draft_editor(self.texts, draft, answer_kinds(incident.category))
         if not leads:
             return kb.take_over(self.texts, incident)  # theirs to decide once taken over
         if audience is CardAudience.PUBLISH:

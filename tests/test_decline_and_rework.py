@@ -101,7 +101,9 @@ async def test_interim_answer_waits_for_final(cast: Cast, harness: Harness):
     assert "Ждём окончательный ответ" in cast.housing.last().text
     assert "✍️ Ответить" in card.buttons
 
-    await write_and_submit(cast.housing, "Работы выполнены, фото прилагаем.")
+    await cast.housing.click("Ответить")
+    await cast.housing.send("Работы выполнены, фото прилагаем.", photo=True)  # the evidence
+    await cast.housing.click("Отправить на согласование", cast.housing.last())
     final = cast.coordinator.find("На согласование: инцидент №1, версия 2")
     assert "окончательный ответ" in final.text
     await cast.coordinator.click("Согласовать", final)

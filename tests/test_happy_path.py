@@ -92,6 +92,16 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert "Черновик: инцидент №1" in preview.text
     assert "Яму засыпали щебнем" in preview.text
     assert "🔘 Окончательный ответ" in preview.buttons
+    assert "⚪ Проблема не подтвердилась" in preview.buttons  # a fast-track incident's
+    # p. 20: a fast-track answer goes only with evidence; the executor is told what to do.
+    refused = await housing.click("Отправить на согласование", preview)
+    assert "приложите фото, видео или документ" in refused["text"]
+    assert "ждёт согласования" not in preview.text
+    await housing.click("Фото, видео", preview)
+    await housing.send(None, photo=True)
+    await housing.click("Готово")
+    preview = housing.last()
+    assert "📎 Вложений: 1" in preview.text
     answer = await housing.click("Отправить на согласование", preview)
     assert answer["text"] == "Отправлено на согласование"
     assert "ждёт согласования" in preview.text

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.model import OPEN_STATES, AnswerKind, DraftState, Role, State
+from bot.domain.model import OPEN_STATES, AnswerKind, Category, DraftState, Role, State
 from bot.domain.records import Draft
 
 
@@ -102,6 +102,8 @@ class Denial(StrEnum):
     DRAFT_OF_COLLEAGUE = "draft_of_colleague"  # a colleague is writing it: take it over first
     POST_GONE = "post_gone"  # a typed text to confirm that is not there (or not yours)
     POST_OPENED = "post_opened"  # it opened an incident already
+    NEEDS_EVIDENCE = "needs_evidence"  # a fast-track answer without photo, video, document
+    KIND_NOT_ALLOWED = "kind_not_allowed"  # «не подтвердилась» for a non-fast-track one
 
 
 class Refused(Exception):
@@ -196,7 +198,7 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
     if action is Action.NO_ANSWER:
         return State.CLOSED
     if action is Action.PUBLISH:
-        if kind is AnswerKind.FINAL:
+        if kind in (AnswerKind.FINAL, AnswerKind.NOT_CONFIRMED):
             return State.CLOSED
         if kind is AnswerKind.INTERIM:
             return State.AWAITING_FINAL
@@ -213,3 +215,16 @@ def someone_else_writes(actor: Actor, draft: Draft) -> bool:
         and started
         and draft.author_id not in (None, actor.person_id)
     )
+
+
+def answer_kinds(category: Category | None) -> list[AnswerKind]:
+    """The kinds of answer an incident may get: «проблема не подтвердилась» is for
+    fast-track incidents (p. 20)."""
+    kinds = [AnswerKind.FINAL, AnswerKind.INTERIM, AnswerKind.CLARIFICATION]
+    return [*kinds, AnswerKind.NOT_CONFIRMED] if category is Category.FAST_TRACK else kinds
+
+
+def needs_evidence(category: Category | None, kind: AnswerKind) -> bool:
+    """p. 20: a fast-track incident's final answer, or «не подтвердилась», goes for approval
+    only with a photo, video or document."""
+    return category is Category.FAST_TRACK and kind in (AnswerKind.FINAL, AnswerKind.NOT_CONFIRMED)

@@ -40,6 +40,7 @@ class AnswerKind(StrEnum):
     FINAL = "final"
     INTERIM = "interim"
     CLARIFICATION = "clarification"
+    NOT_CONFIRMED = "not_confirmed"  # «проблема не подтвердилась»: fast-track only (p. 20)
 
 
 class NoAnswerGround(StrEnum):

@@ -189,17 +189,19 @@ def organisations(
     return markup
 
 
-def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
+def draft_editor(
+    texts: Texts, draft: Draft, kinds: Sequence[AnswerKind]
+) -> InlineKeyboardMarkup | None:
     if draft.state is not DraftState.EDITING:
         return None
-    kinds = [
+    choices = [
         [
             _button(
                 ("🔘 " if kind is draft.kind else "⚪ ") + texts.word("KIND", kind).capitalize(),
                 DraftCb(act=DraftAct.KIND, draft=draft.id, kind=kind),
             )
         ]
-        for kind in AnswerKind
+        for kind in kinds
     ]
     edit = _button(texts.word("BUTTON", "edit"), DraftCb(act=DraftAct.EDIT, draft=draft.id))
     attach = _button(
@@ -207,7 +209,7 @@ def draft_editor(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
         IncidentCb(act=IncidentAct.ATTACH, incident=draft.incident_id),
     )
     submit = _button(texts.word("BUTTON", "submit"), DraftCb(act=DraftAct.SUBMIT, draft=draft.id))
-    return _keyboard(*kinds, [edit, attach], [submit])
+    return _keyboard(*choices, [edit, attach], [submit])
 
 
 def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:

@@ -6,7 +6,16 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import outcomes as done
-from bot.domain.actions import Action, Actor, Denial, Refused, after_action, someone_else_writes
+from bot.domain.actions import (
+    Action,
+    Actor,
+    Denial,
+    Refused,
+    after_action,
+    answer_kinds,
+    needs_evidence,
+    someone_else_writes,
+)
 from bot.domain.model import AnswerKind, AssignmentStatus, DraftState, State
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
@@ -112,7 +121,9 @@ class Drafts(UseCases):
 
     async def set_kind(self, actor: Actor, draft_id: int, kind: AnswerKind) -> done.KindChosen:
         async with self.db.transaction() as conn:
-            draft, _ = await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            draft, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            if kind not in answer_kinds(incident.category):
+                raise Refused(Denial.KIND_NOT_ALLOWED, incident.state)
             await draft_repo.update(conn, draft_id, kind=kind)
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
 
@@ -121,6 +132,8 @@ class Drafts(UseCases):
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
             if not draft.text.strip():
                 raise Refused(Denial.EMPTY_DRAFT, incident.state)
+            if needs_evidence(incident.category, draft.kind) and not draft.attachments:
+                raise Refused(Denial.NEEDS_EVIDENCE, incident.state)
             await draft_repo.update(
                 conn, draft_id, state=DraftState.SUBMITTED, submitted_at=self.clock()
             )
