@@ -20,6 +20,7 @@ from bot.domain.records import (
     Incident,
     IncidentView,
     OpenItem,
+    Repeat,
 )
 from storage import drafts, timers
 from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
@@ -42,6 +43,8 @@ def _incident(r: Any) -> Incident:
         owner_id=r["owner_id"] or r["created_by"],
         head_told=bool(r["head_told"]),
         no_answer=NoAnswerGround(r["no_answer"]) if r["no_answer"] else None,
+        repeat_of=r["repeat_of"],
+        source_author=r["source_author"],
     )
 
 
@@ -51,6 +54,8 @@ async def create_incident(
     source_text: str,
     source_link: str | None,
     source_origin: str | None,
+    source_author: str | None,
+    repeat_of: int | None,
     batch_key: str | None,
     detected_at: datetime,
     created_by: int,
@@ -58,14 +63,16 @@ async def create_incident(
 ) -> Incident:
     row = await fetch_one(
         conn,
-        "INSERT INTO incidents(state, source_text, source_link, source_origin, batch_key,"
-        " detected_at, created_by, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " RETURNING *",
+        "INSERT INTO incidents(state, source_text, source_link, source_origin, source_author,"
+        " repeat_of, batch_key, detected_at, created_by, owner_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             State.NEW.value,
             source_text,
             source_link,
             source_origin,
+            source_author,
+            repeat_of,
             batch_key,
             to_db_time(detected_at),
             created_by,
@@ -90,6 +97,33 @@ async def incident_by_batch(
     return _incident(row) if row else None
 
 
+async def earlier_of(
+    conn: aiosqlite.Connection, author: str | None, link: str | None
+) -> int | None:
+    """The latest incident of the same author or with the same link, if any (p. 18)."""
+    row = await fetch_one(
+        conn,
+        "SELECT MAX(id) FROM incidents WHERE (source_author = ? OR source_link = ?)"
+        " AND state != 'cancelled'",
+        (author, link),
+    )
+    return row[0] if row else None
+
+
+async def repeat(conn: aiosqlite.Connection, incident_id: int) -> Repeat | None:
+    """The earlier incident, as the card of its repeat shows it: who answered, and what."""
+    row = await fetch_one(
+        conn,
+        "SELECT e.id, (SELECT a.organisation_id FROM assignments a WHERE a.incident_id = e.id"
+        " AND a.status != 'declined' ORDER BY a.id DESC LIMIT 1) AS organisation_id,"
+        " (SELECT d.text FROM drafts d WHERE d.incident_id = e.id AND d.state = 'published'"
+        " ORDER BY d.version DESC LIMIT 1) AS answer"
+        " FROM incidents i JOIN incidents e ON e.id = i.repeat_of WHERE i.id = ?",
+        (incident_id,),
+    )
+    return Repeat(row["id"], row["organisation_id"], row["answer"]) if row else None
+
+
 async def get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
     row = await fetch_one(conn, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
     return _incident(row) if row else None
@@ -107,6 +141,7 @@ async def view(conn: aiosqlite.Connection, incident_id: int) -> IncidentView | N
         await drafts.attachments(conn, incident_id, None),
         await events(conn, incident_id),
         await timers.running(conn, incident_id),
+        await repeat(conn, incident_id) if incident.repeat_of else None,
     )
 
 

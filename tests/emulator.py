@@ -921,6 +921,7 @@ class User:
         sticker: bool = False,
         media_group_id: str | None = None,
         forward_from_channel: str | None = None,
+        forward_from_user: str | None = None,
         forward_date: int | None = None,
     ) -> Msg:
         """Send (or forward) a message; returns once the bot has handled it. A forwarded post
@@ -961,6 +962,12 @@ class User:
             fields["reply_to_message"] = reply_to.data
         if forward_from_channel:
             fields["forward_origin"] = self.emu.channel_post(forward_from_channel, forward_date)
+        if forward_from_user:  # a person's post, shared from a chat (hidden: by name only)
+            fields["forward_origin"] = {
+                "type": "hidden_user",
+                "sender_user_name": forward_from_user,
+                "date": forward_date or self.emu.now() - 3600 - next(self.emu.post_ids),
+            }
         message = self._message(chat, fields)
         if chat < 0 and not self._seen_in_group(text, reply_to):
             return message  # privacy mode: the group's talk does not reach the bot

@@ -45,6 +45,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
         "❗ Социально значимое",
         "🚫 Без ответа",
         "✖️ Отменить инцидент",
+        "🔁 Это повтор…",
     ]
 
     await coordinator.click("ЖКХ", card)
@@ -59,6 +60,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
         "❗ Социально значимое",
         "🚫 Без ответа",
         "✖️ Отменить инцидент",
+        "🔁 Это повтор…",
     ]
 
     # The executor's card: number, category, source text, detection time, deadline, buttons.

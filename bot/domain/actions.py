@@ -31,6 +31,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"  # take the incident back from an organisation, to route it anew
     CANCEL = "cancel"  # opened by mistake
     NO_ANSWER = "no_answer"  # closed without an answer, on a ground of p. 21
+    MARK_REPEAT = "mark_repeat"  # a repeat of an earlier incident, or not (p. 18)
     TAKE_OVER = "take_over"  # another coordinator leads it from now on
     EDIT_DRAFT = "edit_draft"  # the coordinator corrects a draft's style before approving
     TAKE_DRAFT = "take_draft"  # a colleague of the draft's author continues it
@@ -48,6 +49,7 @@ COORDINATOR_ACTIONS = frozenset(
         Action.WITHDRAW,
         Action.CANCEL,
         Action.NO_ANSWER,
+        Action.MARK_REPEAT,
         Action.TAKE_OVER,
         Action.EDIT_DRAFT,
     }
@@ -77,6 +79,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.WITHDRAW: frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.APPROVAL}),
     Action.CANCEL: OPEN_STATES,
     Action.NO_ANSWER: OPEN_STATES,
+    Action.MARK_REPEAT: OPEN_STATES,
     Action.TAKE_OVER: OPEN_STATES,
     Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
     Action.TAKE_DRAFT: _DRAFTING,
@@ -103,6 +106,8 @@ class Denial(StrEnum):
     POST_GONE = "post_gone"  # a typed text to confirm that is not there (or not yours)
     POST_OPENED = "post_opened"  # it opened an incident already
     NEEDS_EVIDENCE = "needs_evidence"  # a fast-track answer without photo, video, document
+    REPEAT_OF_ITSELF = "repeat_of_itself"
+    NO_EARLIER_INCIDENT = "no_earlier_incident"
     KIND_NOT_ALLOWED = "kind_not_allowed"  # «не подтвердилась» for a non-fast-track one
 
 

@@ -32,6 +32,7 @@ from bot.domain.outcomes import (
     Opened,
     Outcome,
     Published,
+    RepeatMarked,
     Returned,
     Routed,
     Submitted,
@@ -272,6 +273,10 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     incident_id=outcome.incident_id,
                     ground=ground,
                 )
+            ]
+        case RepeatMarked(chat_id=chat, earlier=earlier):
+            return [
+                text(To.chat(chat), "repeat_set", incident_id=outcome.incident_id, earlier=earlier)
             ]
         case TakenOver(chat_id=chat, previous=previous, waiting=waiting):
             # The incident is theirs now, with the draft that waits for them.

@@ -82,6 +82,12 @@ class ClosedNoAnswer(Outcome):
 
 
 @dataclass(frozen=True)
+class RepeatMarked(Outcome):
+    chat_id: int
+    earlier: int | None  # None: unlinked
+
+
+@dataclass(frozen=True)
 class TakenOver(Outcome):
     chat_id: int
     coordinator: str  # who leads it now

@@ -57,6 +57,8 @@ class Incident:
     owner_id: int  # the coordinator who leads it
     head_told: bool = False
     no_answer: NoAnswerGround | None = None  # closed «без ответа» on this ground (p. 21)
+    repeat_of: int | None = None  # an earlier incident of the same author or link (p. 18)
+    source_author: str | None = None  # the person who wrote the post, when forwarded from one
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,15 @@ class Timer:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """What a repeated message's card says of the earlier incident (p. 18)."""
+
+    incident_id: int
+    organisation_id: int | None  # who answered it (offered first when routing)
+    answer: str | None  # its published answer, if any
+
+
+@dataclass(frozen=True)
 class IncidentView:
     """Everything a card or a history shows about one incident."""
 
@@ -144,6 +155,7 @@ class IncidentView:
     source_media: list[Attachment]
     events: list[Event]
     timers: list[Timer]
+    earlier: Repeat | None = None  # the incident this one repeats
 
     @property
     def active_assignments(self) -> list[Assignment]:

@@ -13,6 +13,7 @@ from aiogram.types import (
     Message,
     MessageOriginChannel,
     MessageOriginChat,
+    MessageOriginHiddenUser,
     MessageOriginUser,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -65,6 +66,15 @@ def media_of(message: Message) -> Media | None:
     return None
 
 
+def author_of(message: Message) -> str | None:
+    """The person who wrote a forwarded post (not a channel or a group: their posts are
+    everybody's): a second message of theirs may be a repeat (p. 18)."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser | MessageOriginHiddenUser):
+        return origin_of(message)
+    return None
+
+
 def batch_of(message: Message) -> str | None:
     """What the messages sent together share: an album its group; the parts of a forwarded
     post their author and the moment it was published."""
@@ -101,6 +111,7 @@ async def forwarded_post(
         media=[media] if media else [],
         detected_at=message.date,
         batch=batch_of(message),
+        author=author_of(message),
     )
     waiting = await state.get_state()
     if opened.new and waiting:

@@ -41,6 +41,7 @@ INCIDENT_PROMPTS = {
         Action.ATTACH, Input.attachments, "attach_prompt", data={"groups": []}
     ),
     IncidentAct.DETECTED: Prompt(Action.SET_DETECTED, Input.detected_at, "detected_prompt"),
+    IncidentAct.REPEAT: Prompt(Action.MARK_REPEAT, Input.repeat_of, "repeat_prompt"),
     IncidentAct.CANCEL: Prompt(
         Action.CANCEL, Input.cancel_reason, "cancel_prompt", alert="write_reason"
     ),

@@ -263,6 +263,32 @@ async def close_no_answer(
         await queue.edit_message(chat_of(query), query.message.message_id, shown)
 
 
+async def repeat_of(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    incidents: Incidents,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    raw = (message.text or "").strip().lstrip("№#").strip()
+    if not raw.isdigit():
+        await queue.send(message.chat.id, texts.message("repeat_bad", value=raw))
+        return
+    incident_id = int((await state.get_data())["incident"])
+    await state.clear()
+    await incidents.mark_repeat(actor, message.chat.id, incident_id, int(raw))
+
+
+async def not_a_repeat(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    actor: Actor,
+    incidents: Incidents,
+) -> None:
+    await incidents.mark_repeat(actor, chat_of(query), callback_data.incident, None)
+
+
 def create_router() -> Router:
     router = Router(name="routing")
     router.callback_query.register(choose_category, CategoryCb.filter())
@@ -284,4 +310,8 @@ def create_router() -> Router:
         ask_no_answer_ground, IncidentCb.filter(F.act == IncidentAct.NO_ANSWER)
     )
     router.callback_query.register(close_no_answer, NoAnswerCb.filter())
+    router.message.register(repeat_of, StateFilter(Input.repeat_of), F.text, IsCoordinator())
+    router.callback_query.register(
+        not_a_repeat, IncidentCb.filter(F.act == IncidentAct.NOT_REPEAT)
+    )
     return router

@@ -17,6 +17,7 @@ class Input(StatesGroup):
     detected_at = State()  # data: incident
     cancel_reason = State()  # data: incident
     edit_text = State()  # data: draft, incident (the coordinator corrects a draft)
+    repeat_of = State()  # data: incident
 
 
 TEXT_INPUT = (
@@ -26,6 +27,7 @@ TEXT_INPUT = (
     Input.detected_at,
     Input.cancel_reason,
     Input.edit_text,
+    Input.repeat_of,
 )
 
 

@@ -18,6 +18,8 @@ class IncidentAct(StrEnum):
     SIGNIFICANT = "sig"
     CANCEL = "can"  # asks for the reason first
     NO_ANSWER = "noa"  # asks for the ground first
+    REPEAT = "rep"  # asks for the number of the incident it repeats
+    NOT_REPEAT = "nrp"  # unlinks a false match
     TAKE_OVER = "tko"
 
 

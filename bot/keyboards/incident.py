@@ -105,6 +105,12 @@ def coordinator_card(
             significant = IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id)
             row.append(_button(texts.word("BUTTON", "significant"), significant))
         rows.append(row)
+        if incident.repeat_of:
+            unlink = IncidentCb(act=IncidentAct.NOT_REPEAT, incident=incident.id)
+            repeat = _button(texts.word("BUTTON", "not_repeat"), unlink)
+        else:
+            ask = IncidentCb(act=IncidentAct.REPEAT, incident=incident.id)
+            repeat = _button(texts.word("BUTTON", "repeat"), ask)
         no_answer = IncidentCb(act=IncidentAct.NO_ANSWER, incident=incident.id)
         cancel = IncidentCb(act=IncidentAct.CANCEL, incident=incident.id)
         rows.append(
@@ -113,6 +119,7 @@ def coordinator_card(
                 _button(texts.word("BUTTON", "cancel_incident"), cancel),
             ]
         )
+        rows.append([repeat])
     return _keyboard(*rows)
 
 

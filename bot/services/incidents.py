@@ -41,6 +41,7 @@ class Incidents(UseCases):
         media: list[Media],
         detected_at: datetime,
         batch: str | None,
+        author: str | None = None,
     ) -> done.Opened:
         """An incident from a forwarded post. A further message sent together with it (an
         item of its album, a part of a long post) joins the incident it opened."""
@@ -53,7 +54,7 @@ class Incidents(UseCases):
                 existing = await repo.incident_by_batch(conn, actor.telegram_id, batch, since)
             if existing is None:
                 incident = await self._create(
-                    conn, actor, text, link, origin, media, detected_at, batch
+                    conn, actor, text, link, origin, media, detected_at, batch, author
                 )
             else:
                 incident = existing
@@ -81,19 +82,28 @@ class Incidents(UseCases):
         media: list[Media],
         detected_at: datetime,
         batch: str | None,
+        author: str | None = None,
     ) -> Incident:
         now = self.clock()
+        # p. 18: the same author or link as an earlier incident makes it a repeat.
+        earlier = await repo.earlier_of(conn, author, link) if author or link else None
         incident = await repo.create_incident(
             conn,
             source_text=text,
             source_link=link,
             source_origin=origin,
+            source_author=author,
+            repeat_of=earlier,
             batch_key=batch,
             detected_at=detected_at,
             created_by=actor.telegram_id,
             now=now,
         )
         await self._record(conn, incident.id, actor, "created", State.NEW, now)
+        if earlier:
+            await self._record(
+                conn, incident.id, actor, "repeat", State.NEW, now, comment=f"№{earlier}"
+            )
         await self.timekeeper.start(conn, incident, now)
         for item in media:
             await draft_repo.add_attachment(conn, incident.id, None, item, now)
@@ -288,6 +298,24 @@ class Incidents(UseCases):
             )
             await self._event(conn, incident_id, actor, "no_answer", state, comment=ground.value)
             return await self._tell(done.ClosedNoAnswer(incident_id, ground, had_it))
+
+    async def mark_repeat(
+        self, actor: Actor, chat_id: int, incident_id: int, earlier: int | None
+    ) -> done.RepeatMarked:
+        """The coordinator marks the incident a repeat of `earlier` by hand, or (None)
+        unlinks a false match (p. 18)."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.MARK_REPEAT, incident_id)
+            if earlier is not None:
+                if earlier == incident_id:
+                    raise Refused(Denial.REPEAT_OF_ITSELF, incident.state)
+                if earlier > incident_id or await repo.get_incident(conn, earlier) is None:
+                    raise Refused(Denial.NO_EARLIER_INCIDENT, incident.state)
+            await repo.update_incident(conn, incident_id, repeat_of=earlier)
+            comment = f"№{earlier}" if earlier else None
+            event = "repeat" if earlier else "not_repeat"
+            await self._event(conn, incident_id, actor, event, incident.state, comment=comment)
+            return await self._tell(done.RepeatMarked(incident_id, chat_id, earlier))
 
     async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
         """Another coordinator leads the incident from now on: its drafts come to them."""

@@ -84,13 +84,22 @@ class Notifier:
         async with self.db.read() as conn:
             blocks = await directory_repo.routable_blocks(conn)
             declined = view.last_decline
-            if declined is None or incident.state is not State.DECLINED:
-                return RoutingChoices(blocks)
-            org = await directory_repo.organisation(conn, declined.organisation_id)
+            if declined is not None and incident.state is State.DECLINED:
+                # After «не наше»: the others of the declined one's block, one tap away.
+                org = await directory_repo.organisation(conn, declined.organisation_id)
+                if org is None or org.block_id is None:
+                    return RoutingChoices(blocks)
+                others = await directory_repo.routable_organisations(conn, block_id=org.block_id)
+                return RoutingChoices(blocks, org.block_id, [o for o in others if o.id != org.id])
+            earlier = view.earlier.organisation_id if view.earlier else None
+            org = await directory_repo.organisation(conn, earlier) if earlier else None
             if org is None or org.block_id is None:
                 return RoutingChoices(blocks)
+            # p. 18: a repeat goes first to whoever answered the earlier one.
             others = await directory_repo.routable_organisations(conn, block_id=org.block_id)
-        return RoutingChoices(blocks, org.block_id, [o for o in others if o.id != org.id])
+            if all(o.id != org.id for o in others):
+                return RoutingChoices(blocks)  # nobody to route to there any more
+        return RoutingChoices(blocks, org.block_id, [org, *(o for o in others if o.id != org.id)])
 
     # --- keeping cards current -----------------------------------------------------------
 
