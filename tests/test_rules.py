@@ -62,7 +62,9 @@ def test_every_action_has_its_states() -> None:
         (Action.RETURN, State.APPROVAL, None, State.REWORK),
         (Action.PUBLISH, State.PUBLISHING, AnswerKind.FINAL, State.CLOSED),
         (Action.PUBLISH, State.PUBLISHING, AnswerKind.INTERIM, State.AWAITING_FINAL),
-        (Action.PUBLISH, State.PUBLISHING, AnswerKind.CLARIFICATION, State.IN_PROGRESS),
+        (Action.PUBLISH, State.PUBLISHING, AnswerKind.CLARIFICATION, State.AWAITING_CITIZEN),
+        (Action.CITIZEN_REPLY, State.AWAITING_CITIZEN, None, State.IN_PROGRESS),
+        (Action.PUBLISH, State.PUBLISHING, AnswerKind.NOT_CONFIRMED, State.CLOSED),
     ],
 )
 def test_after_action(

@@ -32,6 +32,7 @@ class Action(StrEnum):
     CANCEL = "cancel"  # opened by mistake
     NO_ANSWER = "no_answer"  # closed without an answer, on a ground of p. 21
     MARK_REPEAT = "mark_repeat"  # a repeat of an earlier incident, or not (p. 18)
+    CITIZEN_REPLY = "citizen_reply"  # the coordinator brings in the citizen's reply (p. 13)
     TAKE_OVER = "take_over"  # another coordinator leads it from now on
     EDIT_DRAFT = "edit_draft"  # the coordinator corrects a draft's style before approving
     TAKE_DRAFT = "take_draft"  # a colleague of the draft's author continues it
@@ -50,6 +51,7 @@ COORDINATOR_ACTIONS = frozenset(
         Action.CANCEL,
         Action.NO_ANSWER,
         Action.MARK_REPEAT,
+        Action.CITIZEN_REPLY,
         Action.TAKE_OVER,
         Action.EDIT_DRAFT,
     }
@@ -58,7 +60,10 @@ EXECUTOR_ACTIONS = frozenset(
     {Action.ACCEPT, Action.DECLINE, Action.WRITE, Action.ATTACH, Action.SUBMIT, Action.TAKE_DRAFT}
 )
 
-_DRAFTING = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL})
+# While the citizen is asked (p. 13) the executor may still write: the term runs on.
+_DRAFTING = frozenset(
+    {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL, State.AWAITING_CITIZEN}
+)
 
 # States from which each action may start.
 ALLOWED_FROM: dict[Action, frozenset[State]] = {
@@ -80,6 +85,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.CANCEL: OPEN_STATES,
     Action.NO_ANSWER: OPEN_STATES,
     Action.MARK_REPEAT: OPEN_STATES,
+    Action.CITIZEN_REPLY: frozenset({State.AWAITING_CITIZEN}),
     Action.TAKE_OVER: OPEN_STATES,
     Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
     Action.TAKE_DRAFT: _DRAFTING,
@@ -207,7 +213,9 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
             return State.CLOSED
         if kind is AnswerKind.INTERIM:
             return State.AWAITING_FINAL
-        return State.IN_PROGRESS  # a clarification was asked; the answer is still due
+        return State.AWAITING_CITIZEN  # a clarification was asked; the answer is still due
+    if action is Action.CITIZEN_REPLY:
+        return State.IN_PROGRESS
     return state
 
 

@@ -28,6 +28,8 @@ STAGES_IN_STATE: dict[State, tuple[Stage, ...]] = {
     State.IN_PROGRESS: (Stage.ANSWER,),
     State.REWORK: (Stage.REWORK,),
     State.AWAITING_FINAL: (Stage.FINAL,),
+    # p. 13: asking the citizen does not stop the answer term, counted from detection.
+    State.AWAITING_CITIZEN: (Stage.ANSWER,),
     State.APPROVAL: (Stage.APPROVE,),
     State.PUBLISHING: (Stage.PUBLISH,),
     State.CLOSED: (),

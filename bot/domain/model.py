@@ -28,6 +28,7 @@ class State(StrEnum):
     REWORK = "rework"  # a draft was returned with reasons
     PUBLISHING = "publishing"  # approved, waits to be placed in «Инцидент Менеджмент»
     AWAITING_FINAL = "awaiting_final"  # interim answer placed; final answer still due
+    AWAITING_CITIZEN = "awaiting_citizen"  # a clarification was published: the citizen's turn
     CLOSED = "closed"
     CANCELLED = "cancelled"  # opened by mistake: cancelled by the coordinator, with a reason
 

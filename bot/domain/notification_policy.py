@@ -19,6 +19,7 @@ from bot.domain.outcomes import (
     Cancelled,
     CategorySet,
     ChatUnreachable,
+    CitizenReplied,
     ClosedNoAnswer,
     Corrected,
     Declined,
@@ -273,6 +274,19 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     incident_id=outcome.incident_id,
                     ground=ground,
                 )
+            ]
+        case CitizenReplied(chat_id=chat, organisations=orgs, text=said):
+            # p. 13: the citizen's answer to the clarification goes to the executor, who
+            # continues on the same card.
+            return [
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "citizen_reply_to_executor",
+                    incident_id=outcome.incident_id,
+                    said=said,
+                    buttons=Buttons.EXECUTOR,
+                ),
+                text(To.chat(chat), "citizen_reply_done", incident_id=outcome.incident_id),
             ]
         case RepeatMarked(chat_id=chat, earlier=earlier):
             return [

@@ -88,6 +88,13 @@ class RepeatMarked(Outcome):
 
 
 @dataclass(frozen=True)
+class CitizenReplied(Outcome):
+    chat_id: int
+    text: str
+    organisations: tuple[int, ...]  # working on it
+
+
+@dataclass(frozen=True)
 class TakenOver(Outcome):
     chat_id: int
     coordinator: str  # who leads it now

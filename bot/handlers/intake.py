@@ -19,14 +19,15 @@ from aiogram.types import (
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.actions import Actor
-from bot.domain.model import AttachmentKind, Role
+from bot.domain.model import AttachmentKind, CardAudience, Role, State
 from bot.domain.records import Media
 from bot.filters import COMMAND_LIKE, IsCoordinator
-from bot.handlers.states import chat_of
+from bot.handlers.states import Input, chat_of
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import PostAct, PostCb
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
+from bot.services.queries import Queries
 from bot.texts import Texts, headline
 
 
@@ -86,10 +87,26 @@ def batch_of(message: Message) -> str | None:
     return f"post:{origin.type}:{origin_of(message)}:{int(origin.date.timestamp())}"
 
 
+async def _clarified(message: Message, state: FSMContext, queries: Queries) -> int | None:
+    """The incident whose clarification a forwarded message answers (p. 13): the one the
+    coordinator asked to bring a reply in for, or whose card it replies to while the
+    citizen's reply is awaited."""
+    if await state.get_state() == Input.citizen_reply.state:
+        return int((await state.get_data())["incident"])
+    reply = message.reply_to_message
+    card = await queries.card_at(message.chat.id, reply.message_id) if reply else None
+    if card is None or card.audience is not CardAudience.COORDINATOR:
+        return None
+    view = await queries.view(card.incident_id)
+    waiting = view is not None and view.incident.state is State.AWAITING_CITIZEN
+    return card.incident_id if waiting else None
+
+
 async def forwarded_post(
     message: Message,
     actor: Actor,
     incidents: Incidents,
+    queries: Queries,
     queue: MessageQueue,
     texts: Texts,
     state: FSMContext,
@@ -101,6 +118,12 @@ async def forwarded_post(
     link = first_link(message)
     if not (text.strip() or media or link):
         await queue.send(message.chat.id, texts.message("empty_post"))
+        return
+    answered = await _clarified(message, state, queries)
+    if answered is not None:  # the citizen's reply to a clarification, not a new post
+        await state.clear()
+        media_list = [media] if media else []
+        await incidents.citizen_replied(actor, message.chat.id, answered, text, media_list)
         return
     opened = await incidents.open_incident(
         actor,

@@ -42,6 +42,9 @@ INCIDENT_PROMPTS = {
     ),
     IncidentAct.DETECTED: Prompt(Action.SET_DETECTED, Input.detected_at, "detected_prompt"),
     IncidentAct.REPEAT: Prompt(Action.MARK_REPEAT, Input.repeat_of, "repeat_prompt"),
+    IncidentAct.CITIZEN_REPLY: Prompt(
+        Action.CITIZEN_REPLY, Input.citizen_reply, "citizen_reply_prompt"
+    ),
     IncidentAct.CANCEL: Prompt(
         Action.CANCEL, Input.cancel_reason, "cancel_prompt", alert="write_reason"
     ),

@@ -13,7 +13,7 @@ from aiogram.utils.deep_linking import create_start_link
 from bot.domain.actions import Action, Actor
 from bot.domain.calendar import parse_local_time
 from bot.domain.outcomes import NotRouted
-from bot.filters import IsCoordinator
+from bot.filters import COMMAND_LIKE, IsCoordinator
 from bot.handlers.states import Input, chat_of, typed_reason
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import (
@@ -289,6 +289,18 @@ async def not_a_repeat(
     await incidents.mark_repeat(actor, chat_of(query), callback_data.incident, None)
 
 
+async def citizen_reply_typed(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    incidents: Incidents,
+) -> None:
+    """The citizen's reply pasted as text (a forwarded one is taken by intake)."""
+    incident_id = int((await state.get_data())["incident"])
+    await state.clear()
+    await incidents.citizen_replied(actor, message.chat.id, incident_id, message.text or "", [])
+
+
 def create_router() -> Router:
     router = Router(name="routing")
     router.callback_query.register(choose_category, CategoryCb.filter())
@@ -311,6 +323,13 @@ def create_router() -> Router:
     )
     router.callback_query.register(close_no_answer, NoAnswerCb.filter())
     router.message.register(repeat_of, StateFilter(Input.repeat_of), F.text, IsCoordinator())
+    router.message.register(
+        citizen_reply_typed,
+        StateFilter(Input.citizen_reply),
+        F.text,
+        ~COMMAND_LIKE,
+        IsCoordinator(),
+    )
     router.callback_query.register(
         not_a_repeat, IncidentCb.filter(F.act == IncidentAct.NOT_REPEAT)
     )

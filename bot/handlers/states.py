@@ -18,6 +18,7 @@ class Input(StatesGroup):
     cancel_reason = State()  # data: incident
     edit_text = State()  # data: draft, incident (the coordinator corrects a draft)
     repeat_of = State()  # data: incident
+    citizen_reply = State()  # data: incident (forwarded, or typed)
 
 
 TEXT_INPUT = (
@@ -28,6 +29,7 @@ TEXT_INPUT = (
     Input.cancel_reason,
     Input.edit_text,
     Input.repeat_of,
+    Input.citizen_reply,
 )
 
 

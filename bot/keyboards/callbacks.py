@@ -20,6 +20,7 @@ class IncidentAct(StrEnum):
     NO_ANSWER = "noa"  # asks for the ground first
     REPEAT = "rep"  # asks for the number of the incident it repeats
     NOT_REPEAT = "nrp"  # unlinks a false match
+    CITIZEN_REPLY = "ctz"  # asks for the citizen's reply to a clarification
     TAKE_OVER = "tko"
 
 

@@ -40,7 +40,13 @@ from bot.texts import Texts
 
 PAGE_SIZE = 8
 CARD_LINKS_PER_ROW = 4
-_EXECUTOR_STATES = {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
+_EXECUTOR_STATES = {
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.REWORK,
+    State.AWAITING_FINAL,
+    State.AWAITING_CITIZEN,
+}
 _EXECUTOR_ACTS = {
     IncidentAct.ACCEPT: "accept",
     IncidentAct.DECLINE: "decline",
@@ -98,6 +104,9 @@ def coordinator_card(
             label = texts.word("BUTTON", "withdraw") + (f": {a.organisation}" if several else "")
             data = WithdrawCb(incident=incident.id, org=a.organisation_id)
             rows.append([_button(label, data)])
+    if incident.state is State.AWAITING_CITIZEN:
+        reply = IncidentCb(act=IncidentAct.CITIZEN_REPLY, incident=incident.id)
+        rows.append([_button(texts.word("BUTTON", "citizen_reply"), reply)])
     if incident.state in OPEN_STATES:
         detected = IncidentCb(act=IncidentAct.DETECTED, incident=incident.id)
         row = [_button(texts.word("BUTTON", "detected"), detected)]

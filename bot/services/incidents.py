@@ -317,6 +317,20 @@ class Incidents(UseCases):
             await self._event(conn, incident_id, actor, event, incident.state, comment=comment)
             return await self._tell(done.RepeatMarked(incident_id, chat_id, earlier))
 
+    async def citizen_replied(
+        self, actor: Actor, chat_id: int, incident_id: int, text: str, media: list[Media]
+    ) -> done.CitizenReplied:
+        """p. 13: the citizen answered the clarification; the executor continues."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.CITIZEN_REPLY, incident_id)
+            for item in media:
+                await draft_repo.add_attachment(conn, incident_id, None, item, self.clock())
+            state = after_action(Action.CITIZEN_REPLY, incident.state)
+            await repo.update_incident(conn, incident_id, state=state.value)
+            await self._event(conn, incident_id, actor, "citizen_reply", state, comment=text)
+            orgs = tuple(await checks.organisations(conn, incident_id))
+            return await self._tell(done.CitizenReplied(incident_id, chat_id, text, orgs))
+
     async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
         """Another coordinator leads the incident from now on: its drafts come to them."""
         async with self.db.transaction() as conn:
