@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.domain.actions import answer_kinds
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
-from bot.domain.model import FINISHED_STATES, CardAudience, State
+from bot.domain.model import FINISHED_STATES, AnswerKind, CardAudience, Category, State
 from bot.domain.records import Draft, Incident, IncidentView, Organisation
 from bot.keyboards import incident as kb
 from bot.texts import Texts
@@ -157,7 +157,9 @@ class Cards:
         if incident.state in FINISHED_STATES:
             return None
         if audience is CardAudience.DRAFT:
-            return kb.draft_editor(self.texts, draft, answer_kinds(incident.category))
+            kinds = answer_kinds(incident.category)
+            details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
+            return kb.draft_editor(self.texts, draft, kinds, details)
         if not leads:
             return kb.take_over(self.texts, incident)  # theirs to decide once taken over
         if audience is CardAudience.PUBLISH:

@@ -38,6 +38,9 @@ def _draft(r: Any) -> Draft:
         return_reason=r["return_reason"],
         attachments=r["attachments"],
         latest=bool(r["latest"]),
+        promised_at=from_db_time(r["promised_at"]),
+        responsible=r["responsible"],
+        actions=r["actions"],
     )
 
 

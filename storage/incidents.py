@@ -45,6 +45,7 @@ def _incident(r: Any) -> Incident:
         no_answer=NoAnswerGround(r["no_answer"]) if r["no_answer"] else None,
         repeat_of=r["repeat_of"],
         source_author=r["source_author"],
+        final_due_at=from_db_time(r["final_due_at"]),
     )
 
 

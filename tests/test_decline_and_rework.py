@@ -88,7 +88,7 @@ async def test_return_for_rework_then_second_version(cast: Cast, harness: Harnes
 
 
 async def test_interim_answer_waits_for_final(cast: Cast, harness: Harness):
-    await route_new_incident(cast, category="Решаемое")
+    await route_new_incident(cast)  # (a fast-track one names its term: test_interim_promises)
     await write_and_submit(
         cast.housing, "Заявка принята, работы на следующей неделе.", kind="Промежуточный"
     )

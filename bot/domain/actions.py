@@ -112,6 +112,7 @@ class Denial(StrEnum):
     POST_GONE = "post_gone"  # a typed text to confirm that is not there (or not yours)
     POST_OPENED = "post_opened"  # it opened an incident already
     NEEDS_EVIDENCE = "needs_evidence"  # a fast-track answer without photo, video, document
+    INTERIM_DETAILS = "interim_details"  # a fast-track interim answer without term, who, what
     REPEAT_OF_ITSELF = "repeat_of_itself"
     NO_EARLIER_INCIDENT = "no_earlier_incident"
     KIND_NOT_ALLOWED = "kind_not_allowed"  # «не подтвердилась» for a non-fast-track one
@@ -241,3 +242,16 @@ def needs_evidence(category: Category | None, kind: AnswerKind) -> bool:
     """p. 20: a fast-track incident's final answer, or «не подтвердилась», goes for approval
     only with a photo, video or document."""
     return category is Category.FAST_TRACK and kind in (AnswerKind.FINAL, AnswerKind.NOT_CONFIRMED)
+
+
+def interim_details_missing(category: Category | None, draft: Draft) -> list[str]:
+    """p. 20: an interim answer to a fast-track incident (it cannot be solved in time) must
+    name the term, the person responsible and the actions; what it still lacks."""
+    if category is not Category.FAST_TRACK or draft.kind is not AnswerKind.INTERIM:
+        return []
+    named = {
+        "promise": draft.promised_at,
+        "responsible": draft.responsible,
+        "actions": draft.actions,
+    }
+    return [name for name, value in named.items() if not value]

@@ -183,9 +183,13 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 ),
                 text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
             ]
-        case DraftReady(chat_id=chat, reply_to=reply_to):
+        case DraftReady(chat_id=chat, reply_to=reply_to, too_late=too_late):
             # The draft as it stands; it says that a further message joins it.
-            return [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)]
+            told = [Notice((To.chat(chat),), Show.DRAFT, CardAudience.DRAFT, reply_to=reply_to)]
+            if too_late is not None:
+                # p. 12, 20: a promise beyond the regulation's term is pointed out first.
+                told.insert(0, text(To.chat(chat), "promise_too_late", allowed=too_late))
+            return told
         case DraftBusy(chat_id=chat, author=author, kept=kept):
             # One organisation, one draft: a colleague's is taken over, never overwritten.
             return [

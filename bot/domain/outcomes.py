@@ -128,6 +128,7 @@ class DraftReady(Outcome):
     chat_id: int
     draft_id: int
     reply_to: int | None
+    too_late: datetime | None = None  # a promised term later than this, the regulation's
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class Incident:
     no_answer: NoAnswerGround | None = None  # closed «без ответа» on this ground (p. 21)
     repeat_of: int | None = None  # an earlier incident of the same author or link (p. 18)
     source_author: str | None = None  # the person who wrote the post, when forwarded from one
+    final_due_at: datetime | None = None  # the final answer's term, when a promise set it
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,10 @@ class Draft:
     return_reason: str | None
     attachments: int  # how many photos, videos and documents it carries
     latest: bool  # the incident's latest version (only it may be acted on)
+    # An interim answer to a fast-track incident names these (p. 20):
+    promised_at: datetime | None = None  # when the problem will be solved
+    responsible: str | None = None
+    actions: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -13,6 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain import outcomes as done
 from bot.domain.actions import Actor
+from bot.domain.calendar import parse_local_time
 from bot.domain.model import CardAudience
 from bot.filters import COMMAND_LIKE, IsExecutor
 from bot.handlers.intake import media_of
@@ -169,6 +171,30 @@ async def take_draft(
     callback_answer.text = texts.alert("draft_taken")
 
 
+async def interim_detail(
+    message: Message,
+    state: FSMContext,
+    actor: Actor,
+    drafts: Drafts,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    """The term (a date), the person responsible or the actions of an interim answer."""
+    data = await state.get_data()
+    raw = (message.text or "").strip()
+    value: str | datetime | None = raw if raw and not raw.startswith("/") else None
+    if data["detail"] == "promise" and value is not None:
+        # A date alone means by the end of that day's work.
+        value = parse_local_time(raw, drafts.clock(), texts.tz) or parse_local_time(
+            f"{raw} 17:00", drafts.clock(), texts.tz
+        )
+    if value is None:
+        await queue.send(message.chat.id, texts.message("detail_bad", detail=data["detail"]))
+        return
+    await state.clear()
+    await drafts.set_detail(actor, message.chat.id, int(data["draft"]), data["detail"], value)
+
+
 async def not_an_attachment(message: Message, texts: Texts, queue: MessageQueue) -> None:
     await queue.send(message.chat.id, texts.message("need_media"))
 
@@ -226,4 +252,5 @@ def create_router() -> Router:
     router.callback_query.register(choose_kind, DraftCb.filter(F.act == DraftAct.KIND))
     router.callback_query.register(submit, DraftCb.filter(F.act == DraftAct.SUBMIT))
     router.callback_query.register(take_draft, DraftCb.filter(F.act == DraftAct.TAKE))
+    router.message.register(interim_detail, StateFilter(Input.interim_detail), F.text)
     return router

@@ -57,6 +57,16 @@ DRAFT_PROMPTS = {
     DraftAct.EDIT: NEW_TEXT,
     DraftAct.RETURN: RETURN_REASON,
     DraftAct.CORRECT: CORRECTION,
+    # p. 20: what an interim answer to a fast-track incident names.
+    DraftAct.PROMISE: Prompt(
+        Action.WRITE, Input.interim_detail, "promise_prompt", data={"detail": "promise"}
+    ),
+    DraftAct.RESPONSIBLE: Prompt(
+        Action.WRITE, Input.interim_detail, "responsible_prompt", data={"detail": "responsible"}
+    ),
+    DraftAct.ACTIONS: Prompt(
+        Action.WRITE, Input.interim_detail, "actions_prompt", data={"detail": "actions"}
+    ),
 }
 
 

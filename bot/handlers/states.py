@@ -19,6 +19,7 @@ class Input(StatesGroup):
     edit_text = State()  # data: draft, incident (the coordinator corrects a draft)
     repeat_of = State()  # data: incident
     citizen_reply = State()  # data: incident (forwarded, or typed)
+    interim_detail = State()  # data: draft, incident, detail (promise, responsible, actions)
 
 
 TEXT_INPUT = (
@@ -30,6 +31,7 @@ TEXT_INPUT = (
     Input.edit_text,
     Input.repeat_of,
     Input.citizen_reply,
+    Input.interim_detail,
 )
 
 

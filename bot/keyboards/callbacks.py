@@ -90,6 +90,9 @@ class DraftAct(StrEnum):
     RETURN = "r"
     PUBLISH = "p"
     TAKE = "t"  # a colleague continues the draft
+    PROMISE = "pt"  # an interim answer's promised term (p. 20)
+    RESPONSIBLE = "rs"  # … the person responsible
+    ACTIONS = "ac"  # … what will be done
     CORRECT = "c"  # the coordinator corrects its text before approving
 
 

@@ -205,9 +205,18 @@ def organisations(
     return markup
 
 
+DETAILS = {
+    "promise": DraftAct.PROMISE,
+    "responsible": DraftAct.RESPONSIBLE,
+    "actions": DraftAct.ACTIONS,
+}
+
+
 def draft_editor(
-    texts: Texts, draft: Draft, kinds: Sequence[AnswerKind]
+    texts: Texts, draft: Draft, kinds: Sequence[AnswerKind], details: bool = False
 ) -> InlineKeyboardMarkup | None:
+    """`details`: the interim answer must name its term, who and what (p. 20): a button
+    each, marked once given."""
     if draft.state is not DraftState.EDITING:
         return None
     choices = [
@@ -225,7 +234,19 @@ def draft_editor(
         IncidentCb(act=IncidentAct.ATTACH, incident=draft.incident_id),
     )
     submit = _button(texts.word("BUTTON", "submit"), DraftCb(act=DraftAct.SUBMIT, draft=draft.id))
-    return _keyboard(*choices, [edit, attach], [submit])
+    named = {
+        "promise": draft.promised_at,
+        "responsible": draft.responsible,
+        "actions": draft.actions,
+    }
+    asks = [
+        _button(
+            ("✅ " if named[name] else "") + texts.word("BUTTON", name),
+            DraftCb(act=act, draft=draft.id),
+        )
+        for name, act in DETAILS.items()
+    ]
+    return _keyboard(*choices, asks if details else [], [edit, attach], [submit])
 
 
 def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:

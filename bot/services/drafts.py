@@ -3,6 +3,8 @@ or returns it for rework, and marks it published."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiosqlite
 
 from bot.domain import outcomes as done
@@ -13,10 +15,12 @@ from bot.domain.actions import (
     Refused,
     after_action,
     answer_kinds,
+    interim_details_missing,
     needs_evidence,
     someone_else_writes,
 )
 from bot.domain.model import AnswerKind, AssignmentStatus, DraftState, State
+from bot.domain.profile import Stage
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
 from bot.services.use_cases import UseCases
@@ -127,6 +131,24 @@ class Drafts(UseCases):
             await draft_repo.update(conn, draft_id, kind=kind)
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
 
+    async def set_detail(
+        self, actor: Actor, chat_id: int, draft_id: int, detail: str, value: str | datetime
+    ) -> done.DraftReady:
+        """A detail an interim answer names (p. 20): the promised term, who is responsible,
+        what will be done. A term later than the regulation allows is pointed out."""
+        async with self.db.transaction() as conn:
+            _, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            column = {"promise": "promised_at", "responsible": "responsible", "actions": "actions"}
+            await draft_repo.update(conn, draft_id, **{column[detail]: value})
+            latest = None
+            if isinstance(value, datetime):
+                allowed = self.timekeeper.profile.due(
+                    Stage.FINAL, incident.detected_at, incident.category
+                )
+                latest = allowed if value > allowed else None
+            outcome = done.DraftReady(incident.id, chat_id, draft_id, None, too_late=latest)
+            return await self._tell(outcome)
+
     async def submit(self, actor: Actor, draft_id: int) -> done.Submitted:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
@@ -134,6 +156,8 @@ class Drafts(UseCases):
                 raise Refused(Denial.EMPTY_DRAFT, incident.state)
             if needs_evidence(incident.category, draft.kind) and not draft.attachments:
                 raise Refused(Denial.NEEDS_EVIDENCE, incident.state)
+            if interim_details_missing(incident.category, draft):
+                raise Refused(Denial.INTERIM_DETAILS, incident.state)
             await draft_repo.update(
                 conn, draft_id, state=DraftState.SUBMITTED, submitted_at=self.clock()
             )
@@ -254,6 +278,12 @@ class Drafts(UseCases):
             # Everyone who worked on it hears of the publication, not those who declined.
             orgs = tuple(await checks.organisations(conn, incident.id, AssignmentStatus.DECLINED))
             fields: dict[str, object] = {"state": state.value}
+            if draft.kind is AnswerKind.INTERIM and draft.promised_at:
+                # p. 20: the final answer is due by the promise, if that comes first.
+                regulation = self.timekeeper.profile.due(
+                    Stage.FINAL, incident.detected_at, incident.category
+                )
+                fields["final_due_at"] = min(draft.promised_at, regulation)
             if state is State.CLOSED:
                 fields["closed_at"] = now
                 await repo.finish_assignments(conn, incident.id)

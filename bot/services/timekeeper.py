@@ -87,6 +87,8 @@ class Timekeeper:
         for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
             due = self.profile.due(clock.stage, started, incident.category)
+            if clock.stage is Stage.FINAL and incident.final_due_at:
+                due = min(due, incident.final_due_at)  # promised sooner in the interim answer
             steps = plan(self.profile.calendar, self.profile.reminders, clock.stage, started, due)
             first_step = steps[0].at if steps else None
             starting.append(
