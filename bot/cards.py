@@ -157,7 +157,7 @@ class Cards:
         if incident.state in FINISHED_STATES:
             return None
         if audience is CardAudience.DRAFT:
-            kinds = answer_kinds(incident.category)
+            kinds = answer_kinds(incident.category, incident.state)
             details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
             return kb.draft_editor(self.texts, draft, kinds, details)
         if not leads:

@@ -106,6 +106,16 @@ async def create(
     )
     draft_id = int(row[0])  # type: ignore[index]
     if copy_from:
+        # The interim answer's term, who and what stay too (p. 20).
+        await conn.execute(
+            "UPDATE drafts SET promised_at = ?, responsible = ?, actions = ? WHERE id = ?",
+            (
+                to_db_time(copy_from.promised_at) if copy_from.promised_at else None,
+                copy_from.responsible,
+                copy_from.actions,
+                draft_id,
+            ),
+        )
         # Evidence of the returned version stays with the new one.
         await conn.execute(
             "INSERT INTO attachments(incident_id, draft_id, kind, file_id, file_unique_id,"

@@ -112,13 +112,15 @@ async def earlier_of(
 
 
 async def repeat(conn: aiosqlite.Connection, incident_id: int) -> Repeat | None:
-    """The earlier incident, as the card of its repeat shows it: who answered, and what."""
+    """The earlier incident, as the card of its repeat shows it: who answered, and what
+    (its latest published answer, not a clarification asked)."""
     row = await fetch_one(
         conn,
-        "SELECT e.id, (SELECT a.organisation_id FROM assignments a WHERE a.incident_id = e.id"
-        " AND a.status != 'declined' ORDER BY a.id DESC LIMIT 1) AS organisation_id,"
+        "SELECT e.id, (SELECT a.organisation_id FROM drafts d JOIN assignments a"
+        " ON a.id = d.assignment_id WHERE d.incident_id = e.id AND d.state = 'published'"
+        " AND d.kind != 'clarification' ORDER BY d.version DESC LIMIT 1) AS organisation_id,"
         " (SELECT d.text FROM drafts d WHERE d.incident_id = e.id AND d.state = 'published'"
-        " ORDER BY d.version DESC LIMIT 1) AS answer"
+        " AND d.kind != 'clarification' ORDER BY d.version DESC LIMIT 1) AS answer"
         " FROM incidents i JOIN incidents e ON e.id = i.repeat_of WHERE i.id = ?",
         (incident_id,),
     )

@@ -63,3 +63,34 @@ async def test_a_fast_track_interim_answer_names_its_term_and_is_tracked(
     notices = await tick_at(harness, clock, "2026-03-05T16:31")
     assert notices == ["final:remind"]
     assert "Инцидент №1" in housing.last().text
+
+
+async def test_a_promise_in_the_past_is_refused_and_asked_again(cast: Cast) -> None:
+    housing = cast.housing
+    await route_new_incident(cast, category="Решаемое")
+    await housing.click("Ответить")
+    await housing.send("Починим.")
+    await housing.click("Промежуточный", housing.last())
+    await housing.click("Срок", housing.last())
+    await housing.send("01.01.2026")
+    assert (
+        housing.last().text == "Этот срок уже прошёл. Нажмите «📅 Срок» и напишите дату в будущем."
+    )
+    await housing.send("06.03.2026")  # the question is still open
+    assert "📅 Срок решения: 06.03.2026 17:00" in housing.last().text
+
+
+async def test_no_clarification_after_an_interim_answer(cast: Cast) -> None:
+    from tests.test_decline_and_rework import write_and_submit
+
+    housing, coordinator = cast.housing, cast.coordinator
+    await route_new_incident(cast)
+    await write_and_submit(housing, "Работы на следующей неделе.", kind="Промежуточный")
+    await coordinator.click("Согласовать")
+    await coordinator.click("Опубликовано")
+    await housing.click("Ответить")
+    await housing.send("Готово.")
+    preview = housing.last()
+    assert [b for b in preview.buttons if b.startswith(("🔘", "⚪"))] == ["🔘 Окончательный ответ"]
+    refused = await housing.press(preview, "d1:k:2:clarification")
+    assert refused["text"].startswith("Этот вид ответа здесь недоступен")

@@ -69,3 +69,17 @@ async def test_a_new_incident_can_be_closed_without_an_answer_or_kept(cast: Cast
     await coordinator.click("Без ответа", card)
     await coordinator.click("Угрозы", coordinator.last())
     assert "Статус: закрыт без ответа (угрозы должностному лицу или семье)" in card.text
+
+
+async def test_keeping_it_open_is_checked_too(cast: Cast) -> None:
+    coordinator = cast.coordinator
+    await coordinator.send("Пост", forward_from_channel="Мой город")
+    card = coordinator.last()
+    assert card.text.splitlines()[1] == "Статус: новый, не направлен"  # a line of its own
+    # «Не закрывать» forged onto the card by an executor, then by the coordinator: the card
+    # keeps its text and buttons.
+    forged = await cast.housing.press(card, "n1:1:")
+    assert forged["text"] == "Это действие доступно только координатору МЦУ."
+    before = (card.text, card.buttons)
+    await coordinator.press(card, "n1:1:")
+    assert (card.text, card.buttons) == before

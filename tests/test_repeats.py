@@ -75,3 +75,20 @@ async def test_marking_a_repeat_by_hand_and_bad_numbers(cast: Cast, harness: Har
     assert view is not None
     assert view.incident.repeat_of == 1
     assert "repeat" in [e.action for e in view.events]
+
+
+async def test_unlinking_twice_and_a_wrong_number_keep_things_as_they_were(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator = cast.coordinator
+    await coordinator.send("Пост раз", forward_from_user="Анна Жительница")
+    await coordinator.send("Пост два", forward_from_user="Анна Жительница")
+    card = coordinator.find("Инцидент №2")
+    await coordinator.click("Не повтор", card)
+    again = await coordinator.press(card, "i1:nrp:2")
+    assert "Уже не актуально" in again["text"]
+    await coordinator.click("Это повтор", card)
+    await coordinator.send("99")
+    assert coordinator.last().text == "Более раннего инцидента с таким номером нет."
+    await coordinator.send("1")  # still the number awaited, not a new post
+    assert "Инцидент №2 отмечен как повтор №1" in coordinator.last().text

@@ -112,6 +112,7 @@ class Denial(StrEnum):
     POST_GONE = "post_gone"  # a typed text to confirm that is not there (or not yours)
     POST_OPENED = "post_opened"  # it opened an incident already
     NEEDS_EVIDENCE = "needs_evidence"  # a fast-track answer without photo, video, document
+    PROMISE_PAST = "promise_past"  # a promised term that has already passed
     INTERIM_DETAILS = "interim_details"  # a fast-track interim answer without term, who, what
     REPEAT_OF_ITSELF = "repeat_of_itself"
     NO_EARLIER_INCIDENT = "no_earlier_incident"
@@ -231,9 +232,12 @@ def someone_else_writes(actor: Actor, draft: Draft) -> bool:
     )
 
 
-def answer_kinds(category: Category | None) -> list[AnswerKind]:
+def answer_kinds(category: Category | None, state: State | None = None) -> list[AnswerKind]:
     """The kinds of answer an incident may get: «проблема не подтвердилась» is for
-    fast-track incidents (p. 20)."""
+    fast-track incidents (p. 20); after an interim answer, only the final one is awaited
+    (a clarification then would lose the final term)."""
+    if state is State.AWAITING_FINAL:
+        return [AnswerKind.FINAL]
     kinds = [AnswerKind.FINAL, AnswerKind.INTERIM, AnswerKind.CLARIFICATION]
     return [*kinds, AnswerKind.NOT_CONFIRMED] if category is Category.FAST_TRACK else kinds
 

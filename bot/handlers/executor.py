@@ -191,8 +191,9 @@ async def interim_detail(
     if value is None:
         await queue.send(message.chat.id, texts.message("detail_bad", detail=data["detail"]))
         return
-    await state.clear()
+    # Refused (a past date), the question stays open: the state is cleared only after.
     await drafts.set_detail(actor, message.chat.id, int(data["draft"]), data["detail"], value)
+    await state.clear()
 
 
 async def not_an_attachment(message: Message, texts: Texts, queue: MessageQueue) -> None:

@@ -71,8 +71,10 @@ def author_of(message: Message) -> str | None:
     """The person who wrote a forwarded post (not a channel or a group: their posts are
     everybody's): a second message of theirs may be a repeat (p. 18)."""
     origin = message.forward_origin
-    if isinstance(origin, MessageOriginUser | MessageOriginHiddenUser):
-        return origin_of(message)
+    if isinstance(origin, MessageOriginUser):
+        return f"user:{origin.sender_user.id}"  # by account: two people may share a name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return f"hidden:{origin.sender_user_name}"  # the name is all Telegram gives
     return None
 
 

@@ -3,6 +3,8 @@ detection time and «социально значимое»."""
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -249,18 +251,22 @@ async def close_no_answer(
     callback_data: NoAnswerCb,
     actor: Actor,
     incidents: Incidents,
+    queries: Queries,
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
     incident_id, ground = callback_data.incident, callback_data.ground
     if ground is None:
+        await queries.require(actor, Action.NO_ANSWER, incident_id)  # still open, still theirs
         shown = texts.message("no_answer_kept", incident_id=incident_id)
     else:
         await incidents.close_no_answer(actor, incident_id, ground)
         shown = texts.message("no_answer_done", incident_id=incident_id, ground=ground)
         callback_answer.text = texts.alert("closed_no_answer")
-    if query.message is not None:
-        await queue.edit_message(chat_of(query), query.message.message_id, shown)
+    # The question is edited into its answer; a card (forged data pressed on it) never is.
+    pressed = query.message
+    if pressed is not None and await queries.card_at(pressed.chat.id, pressed.message_id) is None:
+        await queue.edit_message(chat_of(query), pressed.message_id, shown)
 
 
 async def repeat_of(
@@ -272,12 +278,13 @@ async def repeat_of(
     texts: Texts,
 ) -> None:
     raw = (message.text or "").strip().lstrip("№#").strip()
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
         await queue.send(message.chat.id, texts.message("repeat_bad", value=raw))
         return
     incident_id = int((await state.get_data())["incident"])
-    await state.clear()
+    # Refused (no such number), the question stays open: the state is cleared only after.
     await incidents.mark_repeat(actor, message.chat.id, incident_id, int(raw))
+    await state.clear()
 
 
 async def not_a_repeat(

@@ -19,7 +19,7 @@ from bot.domain.actions import (
     needs_evidence,
     someone_else_writes,
 )
-from bot.domain.model import AnswerKind, AssignmentStatus, DraftState, State
+from bot.domain.model import AnswerKind, AssignmentStatus, Category, DraftState, State
 from bot.domain.profile import Stage
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
@@ -126,7 +126,7 @@ class Drafts(UseCases):
     async def set_kind(self, actor: Actor, draft_id: int, kind: AnswerKind) -> done.KindChosen:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
-            if kind not in answer_kinds(incident.category):
+            if kind not in answer_kinds(incident.category, incident.state):
                 raise Refused(Denial.KIND_NOT_ALLOWED, incident.state)
             await draft_repo.update(conn, draft_id, kind=kind)
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
@@ -137,7 +137,14 @@ class Drafts(UseCases):
         """A detail an interim answer names (p. 20): the promised term, who is responsible,
         what will be done. A term later than the regulation allows is pointed out."""
         async with self.db.transaction() as conn:
-            _, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            draft, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
+            if (
+                draft.kind is not AnswerKind.INTERIM
+                or incident.category is not Category.FAST_TRACK
+            ):
+                raise Refused(Denial.WRONG_STATE, incident.state)  # forged: never asked for
+            if isinstance(value, datetime) and value <= self.clock():
+                raise Refused(Denial.PROMISE_PAST, incident.state)
             column = {"promise": "promised_at", "responsible": "responsible", "actions": "actions"}
             await draft_repo.update(conn, draft_id, **{column[detail]: value})
             latest = None
@@ -278,7 +285,11 @@ class Drafts(UseCases):
             # Everyone who worked on it hears of the publication, not those who declined.
             orgs = tuple(await checks.organisations(conn, incident.id, AssignmentStatus.DECLINED))
             fields: dict[str, object] = {"state": state.value}
-            if draft.kind is AnswerKind.INTERIM and draft.promised_at:
+            if (
+                draft.kind is AnswerKind.INTERIM
+                and draft.promised_at
+                and incident.category is Category.FAST_TRACK
+            ):
                 # p. 20: the final answer is due by the promise, if that comes first.
                 regulation = self.timekeeper.profile.due(
                     Stage.FINAL, incident.detected_at, incident.category

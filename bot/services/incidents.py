@@ -306,6 +306,8 @@ class Incidents(UseCases):
         unlinks a false match (p. 18)."""
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.MARK_REPEAT, incident_id)
+            if earlier is None and incident.repeat_of is None:
+                raise Refused(Denial.WRONG_STATE, incident.state)  # a second tap
             if earlier is not None:
                 if earlier == incident_id:
                     raise Refused(Denial.REPEAT_OF_ITSELF, incident.state)
