@@ -59,6 +59,9 @@ async def test_python_m_bot_serves_and_stops_on_sigterm(emu: Emulator, tmp_path:
     log = stderr.decode()
     assert "event=start mode=polling" in log
     assert "event=stop mode=polling" in log
+    # A normal stop, no traceback (aiogram's runner takes Ctrl+C, SIGINT, the same way).
+    assert "Traceback" not in log
+    assert "Error" not in log
     assert TOKEN not in log  # not even at DEBUG level
     assert (tmp_path / "data" / "bot.sqlite3").exists()
 

@@ -5,15 +5,11 @@ traceback, and the live database can be backed up."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import shlex
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -23,7 +19,7 @@ from bot.__main__ import main, parse_args, settings_to_run
 from bot.config import Settings, SettingsError
 from bot.domain.directory_file import parse_directory
 from bot.domain.model import Role
-from tests.conftest import COORDINATOR_ID, TOKEN, Harness, wait_until
+from tests.conftest import COORDINATOR_ID, TOKEN, Harness
 from tests.emulator import Emulator, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,39 +265,6 @@ async def test_a_coordinator_from_the_directory_works_like_a_bootstrapped_one(
     history = bootstrapped.last().text
     assert "№1" in history
     assert "Ивакина" in history
-
-
-async def test_python_m_bot_stops_on_ctrl_c_without_a_traceback(
-    emu: Emulator, tmp_path: Path
-) -> None:
-    settings = {name.upper() for name in Settings.model_fields}
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in settings},
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_URL": emu.url,
-        "TIMEZONE": "Asia/Yekaterinburg",
-        "COORDINATOR_IDS": str(COORDINATOR_ID),
-        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        await wait_until(lambda: any(r.method == "getUpdates" for r in emu.requests), 30)
-    finally:
-        process.send_signal(signal.SIGINT)  # Ctrl+C in `make run`
-        _, stderr = await asyncio.wait_for(process.communicate(), 20)
-    log = stderr.decode()
-    assert process.returncode == 0, log
-    assert "event=stop mode=polling" in log
-    assert "Traceback" not in log
-    assert "Error" not in log
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make on this machine")
