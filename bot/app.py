@@ -35,6 +35,7 @@ from bot.scheduler.reminders import ReminderScheduler
 from bot.services.directory import Directory
 from bot.services.drafts import Drafts
 from bot.services.incidents import Incidents
+from bot.services.intake import Intake
 from bot.services.message_queue import MessageQueue
 from bot.services.notifier import Notifier
 from bot.services.queries import Queries
@@ -95,6 +96,7 @@ class App:
     reminders: ReminderScheduler
     sender: Sender
     updates: UpdateTransaction
+    intake: Intake
     scheduled: bool = True
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _polling: bool = False
@@ -202,6 +204,7 @@ async def create_app(
     recipients = Recipients(db, settings.coordinator_ids)
     notifier = Notifier(db, queue, recipients, cards, texts, clock)
     timekeeper = Timekeeper(db, profile)
+    intake = Intake(db, timekeeper, notifier, clock)
     incidents = Incidents(db, timekeeper, notifier, clock)
     drafts = Drafts(db, timekeeper, notifier, clock)
     queries = Queries(db)
@@ -220,6 +223,7 @@ async def create_app(
         texts=texts,
         cards=cards,
         queries=queries,
+        intake=intake,
         incidents=incidents,
         drafts=drafts,
         directory=directory,
@@ -245,6 +249,7 @@ async def create_app(
         reminders,
         sender,
         updates,
+        intake,
         scheduled=schedule,
     )
     dispatcher.startup.register(app.startup)

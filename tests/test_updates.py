@@ -156,8 +156,8 @@ async def test_an_update_that_fails_for_a_passing_reason_is_handled_again(
     cast: Cast, harness: Harness, emu: Emulator
 ):
     assert harness.app is not None
-    incidents = harness.app.incidents
-    open_incident = incidents.open_incident
+    intake = harness.app.intake
+    open_incident = intake.open_incident
     failures: list[int] = []
 
     async def busy_once(*args: Any, **kwargs: Any) -> Any:
@@ -166,7 +166,7 @@ async def test_an_update_that_fails_for_a_passing_reason_is_handled_again(
             raise sqlite3.OperationalError("database is locked")
         return await open_incident(*args, **kwargs)
 
-    incidents.open_incident = busy_once  # type: ignore[method-assign]
+    intake.open_incident = busy_once  # type: ignore[method-assign]
     await cast.coordinator.send("Во дворе яма", forward_from_channel="Мой город")
     assert failures == [1]
     assert "Инцидент №1" in cast.coordinator.last().text
@@ -181,15 +181,15 @@ async def test_an_update_that_keeps_failing_is_kept_aside_and_the_others_go_on(
     """Each try rolls back; after a few the update is kept for the administrator, its
     sender is told, and the updates behind it are handled."""
     assert harness.app is not None
-    incidents = harness.app.incidents
-    open_incident = incidents.open_incident
+    intake = harness.app.intake
+    open_incident = intake.open_incident
 
     async def failing_on_one_post(actor: Any, chat_id: int, text: str, **kwargs: Any) -> Any:
         if text == "сбой":
             raise RuntimeError("simulated failure")
         return await open_incident(actor, chat_id, text=text, **kwargs)
 
-    incidents.open_incident = failing_on_one_post  # type: ignore[method-assign]
+    intake.open_incident = failing_on_one_post  # type: ignore[method-assign]
     before = {user.id: len(user.inbox()) for user in (cast.housing, cast.coordinator, cast.water)}
     batch = [(cast.housing, "привет"), (cast.coordinator, "сбой"), (cast.water, "добрый день")]
     # The coordinator's is a forwarded post; the others, words to the bot.

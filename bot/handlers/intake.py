@@ -26,6 +26,7 @@ from bot.handlers.states import Input, chat_of
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import PostAct, PostCb
 from bot.services.incidents import Incidents
+from bot.services.intake import Intake
 from bot.services.message_queue import MessageQueue
 from bot.services.queries import Queries
 from bot.texts import Texts, headline
@@ -107,6 +108,7 @@ async def _clarified(message: Message, state: FSMContext, queries: Queries) -> i
 async def forwarded_post(
     message: Message,
     actor: Actor,
+    intake: Intake,
     incidents: Incidents,
     queries: Queries,
     queue: MessageQueue,
@@ -127,7 +129,7 @@ async def forwarded_post(
         media_list = [media] if media else []
         await incidents.citizen_replied(actor, message.chat.id, answered, text, media_list)
         return
-    opened = await incidents.open_incident(
+    opened = await intake.open_incident(
         actor,
         message.chat.id,
         text=text,
@@ -153,7 +155,7 @@ async def forwarded_post(
 
 
 async def typed_post(
-    message: Message, actor: Actor, incidents: Incidents, queue: MessageQueue, texts: Texts
+    message: Message, actor: Actor, intake: Intake, queue: MessageQueue, texts: Texts
 ) -> None:
     """A typed text may be a post copied by hand, or a word to the bot («ок»): it opens an
     incident only when the coordinator says so."""
@@ -162,7 +164,7 @@ async def typed_post(
     if not (text.strip() or media):
         await queue.send(message.chat.id, texts.message("empty_post"))
         return
-    post_id, new = await incidents.hold_post(
+    post_id, new = await intake.hold_post(
         actor,
         message.chat.id,
         text=text,
@@ -185,16 +187,16 @@ async def confirm_post(
     callback_answer: CallbackAnswer,
     callback_data: PostCb,
     actor: Actor,
-    incidents: Incidents,
+    intake: Intake,
     queue: MessageQueue,
     texts: Texts,
 ) -> None:
     chat = chat_of(query)
     if callback_data.act is PostAct.OPEN:
-        opened = await incidents.open_held(actor, chat, callback_data.post)
+        opened = await intake.open_held(actor, chat, callback_data.post)
         shown = texts.message("post_opened", incident_id=opened.incident_id)
     else:
-        await incidents.drop_held(actor, callback_data.post)
+        await intake.drop_held(actor, callback_data.post)
         shown = texts.message("post_dropped")
     if query.message is not None:
         await queue.edit_message(chat, query.message.message_id, shown)

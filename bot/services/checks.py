@@ -8,6 +8,7 @@ import aiosqlite
 from bot.domain.actions import Action, Actor, Denial, Refused, check
 from bot.domain.model import AssignmentStatus
 from bot.domain.records import Assignment, Draft, Incident
+from storage import assignments as assignment_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
 
@@ -48,7 +49,7 @@ async def draft(
 
 async def assignment(conn: aiosqlite.Connection, actor: Actor, incident: Incident) -> Assignment:
     """The actor's organisation's active part in the incident."""
-    found = await repo.active_assignment(conn, incident.id, actor.organisation_id or 0)
+    found = await assignment_repo.active_assignment(conn, incident.id, actor.organisation_id or 0)
     if found is None:
         raise Refused(Denial.OTHER_ORGANISATION, incident.state)
     return found
@@ -61,7 +62,7 @@ async def organisations(
     statuses = {AssignmentStatus.ACTIVE} if but is None else set(AssignmentStatus) - {but}
     found = [
         a.organisation_id
-        for a in await repo.assignments(conn, incident_id)
+        for a in await assignment_repo.assignments(conn, incident_id)
         if a.status in statuses
     ]
     return list(dict.fromkeys(found))

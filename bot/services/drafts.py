@@ -24,6 +24,7 @@ from bot.domain.profile import Stage
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
 from bot.services.use_cases import UseCases
+from storage import assignments as assignment_repo
 from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
@@ -297,7 +298,7 @@ class Drafts(UseCases):
                 fields["final_due_at"] = min(draft.promised_at, regulation)
             if state is State.CLOSED:
                 fields["closed_at"] = now
-                await repo.finish_assignments(conn, incident.id)
+                await assignment_repo.finish_assignments(conn, incident.id)
             await repo.update_incident(conn, incident.id, **fields)
             await self._event(
                 conn, incident.id, actor, "published", state, draft_id=draft_id, comment=draft.kind

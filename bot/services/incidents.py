@@ -1,11 +1,10 @@
-"""The incident from the forwarded post to its executor: category, detection time, «социально
-значимое», routing; the executor accepts or declines; the stage clocks' notices."""
+"""The incident once open (bot/services/intake.py opens it): category, detection time,
+«социально значимое», routing, withdrawal, cancellation, «без ответа», repeats, the citizen's
+reply; the executor accepts or declines; the stage clocks' notices."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-import aiosqlite
+from datetime import datetime
 
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, Denial, Refused, after_action
@@ -15,159 +14,14 @@ from bot.domain.profile import Stage
 from bot.domain.records import Incident, Media
 from bot.services import checks
 from bot.services.use_cases import UseCases
+from storage import assignments as assignment_repo
 from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
-from storage import pending_posts as pending_repo
-
-# Parts of one message that Telegram split (a long text, an album) arrive within a moment.
-SENT_TOGETHER = timedelta(seconds=3)
-# A forwarded part joins the incident its post opened only this soon after: the same post
-# forwarded again later is a new incident (the earlier one may be closed or cancelled).
-JOINS_WITHIN = timedelta(minutes=2)
 
 
 class Incidents(UseCases):
     # --- coordinator ---------------------------------------------------------------------
-
-    async def open_incident(
-        self,
-        actor: Actor,
-        chat_id: int,
-        *,
-        text: str,
-        link: str | None,
-        origin: str | None,
-        media: list[Media],
-        detected_at: datetime,
-        batch: str | None,
-        author: str | None = None,
-    ) -> done.Opened:
-        """An incident from a forwarded post. A further message sent together with it (an
-        item of its album, a part of a long post) joins the incident it opened."""
-        if not actor.is_coordinator:
-            raise Refused(Denial.NOT_COORDINATOR)
-        async with self.db.transaction() as conn:
-            existing, joins_text = None, False
-            if batch:
-                since = self.clock() - JOINS_WITHIN
-                existing = await repo.incident_by_batch(conn, actor.telegram_id, batch, since)
-            if existing is None:
-                incident = await self._create(
-                    conn, actor, text, link, origin, media, detected_at, batch, author
-                )
-            else:
-                incident = existing
-                joins_text = bool(text) and text not in existing.source_text.split("\n")
-                if joins_text:
-                    joined = "\n".join(t for t in (existing.source_text, text) if t)
-                    await repo.update_incident(conn, existing.id, source_text=joined)
-                for item in media:
-                    await draft_repo.add_attachment(conn, incident.id, None, item, self.clock())
-            outcome = done.Opened(
-                incident.id,
-                chat_id,
-                new=existing is None,
-                joined=joins_text,
-            )
-            return await self._tell(outcome)
-
-    async def _create(
-        self,
-        conn: aiosqlite.Connection,
-        actor: Actor,
-        text: str,
-        link: str | None,
-        origin: str | None,
-        media: list[Media],
-        detected_at: datetime,
-        batch: str | None,
-        author: str | None = None,
-    ) -> Incident:
-        now = self.clock()
-        # p. 18: the same author or link as an earlier incident makes it a repeat.
-        earlier = await repo.earlier_of(conn, author, link) if author or link else None
-        incident = await repo.create_incident(
-            conn,
-            source_text=text,
-            source_link=link,
-            source_origin=origin,
-            source_author=author,
-            repeat_of=earlier,
-            batch_key=batch,
-            detected_at=detected_at,
-            created_by=actor.telegram_id,
-            now=now,
-        )
-        await self._record(conn, incident.id, actor, "created", State.NEW, now)
-        if earlier:
-            await self._record(
-                conn, incident.id, actor, "repeat", State.NEW, now, comment=f"№{earlier}"
-            )
-        await self.timekeeper.start(conn, incident, now)
-        for item in media:
-            await draft_repo.add_attachment(conn, incident.id, None, item, now)
-        return incident
-
-    async def hold_post(
-        self,
-        actor: Actor,
-        chat_id: int,
-        *,
-        text: str,
-        link: str | None,
-        media: list[Media],
-        batch: str | None,
-        received_at: datetime,
-    ) -> tuple[int, bool]:
-        """A typed (not forwarded) text waits for «Создать инцидент». Parts sent together
-        (an album, a long text that Telegram split) join the one held just before. Returns
-        the held post and whether it is new (and so needs its question)."""
-        if not actor.is_coordinator:
-            raise Refused(Denial.NOT_COORDINATOR)
-        async with self.db.transaction() as conn:
-            last = await pending_repo.latest(conn, chat_id)
-            if (
-                last is not None
-                and last.incident_id is None
-                and last.created_by == actor.telegram_id
-            ):
-                same_album = batch is not None and last.batch_key == batch
-                if same_album or received_at - last.received_at <= SENT_TOGETHER:
-                    await pending_repo.extend(conn, last, text, link, media, received_at)
-                    return last.id, False
-            post_id = await pending_repo.add(
-                conn, chat_id, actor.telegram_id, text, link, media, batch, received_at
-            )
-            return post_id, True
-
-    async def open_held(self, actor: Actor, chat_id: int, post_id: int) -> done.Opened:
-        """The coordinator confirmed a typed text: it opens an incident, detected when it
-        was sent."""
-        async with self.db.transaction() as conn:
-            post = await self._held(conn, actor, post_id)
-            incident = await self._create(
-                conn, actor, post.text, post.link, None, post.media, post.sent_at, None
-            )
-            await pending_repo.opened(conn, post.id, incident.id)
-            return await self._tell(done.Opened(incident.id, chat_id, new=True))
-
-    async def drop_held(self, actor: Actor, post_id: int) -> None:
-        async with self.db.transaction() as conn:
-            post = await self._held(conn, actor, post_id)
-            await pending_repo.drop(conn, post.id)
-
-    async def _held(
-        self, conn: aiosqlite.Connection, actor: Actor, post_id: int
-    ) -> pending_repo.PendingPost:
-        if not actor.is_coordinator:
-            raise Refused(Denial.NOT_COORDINATOR)
-        post = await pending_repo.get(conn, post_id)
-        if post is None or post.created_by != actor.telegram_id:
-            raise Refused(Denial.POST_GONE)
-        if post.incident_id is not None:
-            raise Refused(Denial.POST_OPENED)
-        return post
 
     async def set_category(
         self, actor: Actor, chat_id: int, incident_id: int, category: Category
@@ -226,13 +80,13 @@ class Incidents(UseCases):
             members = await directory_repo.organisation_members(conn, org.id) if org else []
             if org is None or not members:
                 raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
-            if await repo.active_assignment(conn, incident_id, org.id):
+            if await assignment_repo.active_assignment(conn, incident_id, org.id):
                 raise Refused(Denial.WRONG_STATE, incident.state)
             reachable = bool(await self.notifier.recipients.organisation(org.id))
             if not reachable and not force:
                 invites = tuple((m.full_name, m.invite_code) for m in members if m.invite_code)
                 return done.NotRouted(incident_id, org.id, org.name, invites)
-            await repo.add_assignment(conn, incident_id, org.id, self.clock())
+            await assignment_repo.add_assignment(conn, incident_id, org.id, self.clock())
             state = after_action(Action.ROUTE, incident.state)
             await repo.update_incident(
                 conn,
@@ -251,11 +105,13 @@ class Incidents(UseCases):
         route it anew. Its draft goes with it."""
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.WITHDRAW, incident_id)
-            assignment = await repo.active_assignment(conn, incident_id, organisation_id)
+            assignment = await assignment_repo.active_assignment(
+                conn, incident_id, organisation_id
+            )
             if assignment is None:
                 raise Refused(Denial.WRONG_STATE, incident.state)
             now = self.clock()
-            await repo.withdraw_assignment(conn, assignment.id, now)
+            await assignment_repo.withdraw_assignment(conn, assignment.id, now)
             await draft_repo.set_aside(conn, assignment.id, now)
             remaining = await checks.organisations(conn, incident_id)
             state = incident.state if remaining else after_action(Action.WITHDRAW, incident.state)
@@ -275,7 +131,7 @@ class Incidents(UseCases):
             # Those still on it need to stop; those withdrawn or declining heard then.
             active = tuple(await checks.organisations(conn, incident_id))
             now = self.clock()
-            await repo.finish_assignments(conn, incident_id)
+            await assignment_repo.finish_assignments(conn, incident_id)
             state = after_action(Action.CANCEL, incident.state)
             await repo.update_incident(conn, incident_id, state=state.value, closed_at=now)
             await self._event(conn, incident_id, actor, "cancelled", state, comment=reason)
@@ -288,10 +144,12 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.NO_ANSWER, incident_id)
             had_it = tuple(
-                dict.fromkeys(a.organisation_id for a in await repo.assignments(conn, incident_id))
+                dict.fromkeys(
+                    a.organisation_id for a in await assignment_repo.assignments(conn, incident_id)
+                )
             )
             now = self.clock()
-            await repo.finish_assignments(conn, incident_id)
+            await assignment_repo.finish_assignments(conn, incident_id)
             state = after_action(Action.NO_ANSWER, incident.state)
             await repo.update_incident(
                 conn, incident_id, state=state.value, closed_at=now, no_answer=ground.value
@@ -363,7 +221,7 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.DECLINE, incident_id)
             assignment = await checks.assignment(conn, actor, incident)
-            await repo.decline_assignment(conn, assignment.id, reason, self.clock())
+            await assignment_repo.decline_assignment(conn, assignment.id, reason, self.clock())
             remaining = await checks.organisations(conn, incident_id)
             # With other organisations still on it, the incident stays where it is.
             state = incident.state if remaining else after_action(Action.DECLINE, incident.state)

@@ -10,7 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.cards import ROUTABLE, Cards, RoutingChoices
 from bot.domain.model import DRAFT_AUDIENCES, MARKUP_ONLY, CardAudience, State
-from bot.domain.notification_policy import Buttons, Notice, Recipient, Show, To, notices
+from bot.domain.notices import Buttons, Notice, Recipient, Show, To
+from bot.domain.notification_policy import notices
 from bot.domain.outcomes import ChatUnreachable, Outcome
 from bot.domain.quiet import arrives_silently
 from bot.domain.records import Draft, IncidentView

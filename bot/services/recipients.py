@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from bot.domain.model import Role
-from bot.domain.notification_policy import Recipient, To
+from bot.domain.notices import Recipient, To
 from storage import directory as repo
 from storage.db import Database
 

@@ -20,6 +20,7 @@ from bot.domain.deadlines import (
 from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
 from bot.domain.records import Incident, Timer
+from storage import assignments as assignment_repo
 from storage import directory as directory_repo
 from storage import incidents as incident_repo
 from storage import timers as repo
@@ -151,6 +152,6 @@ async def _overdue(
     """What an overdue executor's notice quotes: the post (its link if it has no text), and
     who of the organisation accepted the incident, if anyone did."""
     incident = await incident_repo.get_incident(conn, incident_id)
-    assignment = await incident_repo.active_assignment(conn, incident_id, organisation_id)
+    assignment = await assignment_repo.active_assignment(conn, incident_id, organisation_id)
     post = (incident.source_text.strip() or incident.source_link or "") if incident else ""
     return post, assignment.accepted_by_name if assignment else None

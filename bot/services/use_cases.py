@@ -23,6 +23,7 @@ from bot.domain.records import Incident
 from bot.services import checks
 from bot.services.notifier import Notifier
 from bot.services.timekeeper import Timekeeper
+from storage import assignments as assignment_repo
 from storage import incidents as repo
 from storage.db import Database
 
@@ -46,7 +47,9 @@ class UseCases:
     async def _accept(self, conn: aiosqlite.Connection, actor: Actor, incident: Incident) -> None:
         """The executor's organisation takes the incident on."""
         assignment = await checks.assignment(conn, actor, incident)
-        await repo.accept_assignment(conn, assignment.id, actor.person_id or 0, self.clock())
+        await assignment_repo.accept_assignment(
+            conn, assignment.id, actor.person_id or 0, self.clock()
+        )
         state = after_action(Action.ACCEPT, incident.state)
         await repo.update_incident(conn, incident.id, state=state.value)
         org = assignment.organisation_id
