@@ -3,6 +3,7 @@ card shows is handed in (the notifier reads it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,8 +13,16 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.domain.actions import answer_kinds
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
-from bot.domain.model import FINISHED_STATES, AnswerKind, CardAudience, Category, State
-from bot.domain.records import Draft, Incident, IncidentView, Organisation
+from bot.domain.model import (
+    COLLECTING,
+    FINISHED_STATES,
+    AnswerKind,
+    CardAudience,
+    Category,
+    State,
+)
+from bot.domain.parts import executor_state
+from bot.domain.records import Draft, Incident, IncidentView, Organisation, Part
 from bot.keyboards import incident as kb
 from bot.texts import Texts
 
@@ -63,6 +72,7 @@ class Cards:
                 truncated=truncated,
                 recent=recent,
                 deadlines=deadlines,
+                organisation_id=organisation_id,
             )
 
         return self.texts.fit(render, view.incident.source_text)
@@ -115,7 +125,8 @@ class Cards:
         if audience is CardAudience.EXECUTOR:
             if organisation_id not in view.active_organisations:
                 return None  # declined or handed over: nothing more for them to press
-            return kb.executor_card(self.texts, incident)
+            state = executor_state(incident.state, view.part_of(organisation_id))
+            return kb.executor_card(self.texts, incident, state)
         if audience is CardAudience.PICKER and incident.state in ROUTABLE and routing:
             return self.routing(incident, routing)
         return None
@@ -150,13 +161,26 @@ class Cards:
         return self.texts.fit(render, draft.text)
 
     def draft_buttons(
-        self, draft: Draft, audience: CardAudience, incident: Incident, *, leads: bool = True
+        self,
+        draft: Draft,
+        audience: CardAudience,
+        incident: Incident,
+        *,
+        leads: bool = True,
+        parts: Sequence[Part] = (),
     ) -> InlineKeyboardMarkup | None:
         """A finished incident's drafts have nothing to press; approving and publishing
-        are for the coordinator who leads it."""
+        are for the coordinator who leads it. A part has no kind of its own; the answer
+        composed from parts is the coordinator's to write and approve (p. 17)."""
         if incident.state in FINISHED_STATES:
             return None
+        if audience is CardAudience.DRAFT and draft.composed:
+            kinds = answer_kinds(incident.category, incident.state)
+            details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
+            return kb.compose_editor(self.texts, draft, kinds, details, parts)
         if audience is CardAudience.DRAFT:
+            if draft.part:
+                return kb.draft_editor(self.texts, draft, [])
             kinds = answer_kinds(incident.category, incident.state)
             details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
             return kb.draft_editor(self.texts, draft, kinds, details)
@@ -164,4 +188,6 @@ class Cards:
             return kb.take_over(self.texts, incident)  # theirs to decide once taken over
         if audience is CardAudience.PUBLISH:
             return kb.draft_publish(self.texts, draft)
+        if draft.part:
+            return kb.part_review(self.texts, draft) if incident.state in COLLECTING else None
         return kb.draft_approval(self.texts, draft)

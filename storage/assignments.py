@@ -99,3 +99,29 @@ async def finish_assignments(conn: aiosqlite.Connection, incident_id: int) -> No
         "UPDATE assignments SET status = 'done' WHERE incident_id = ? AND status = 'active'",
         (incident_id,),
     )
+
+
+async def picks(conn: aiosqlite.Connection, incident_id: int) -> list[int]:
+    """The organisations ticked in the picker, to be sent the incident together."""
+    rows = await fetch_all(
+        conn,
+        "SELECT organisation_id FROM route_picks WHERE incident_id = ? ORDER BY rowid",
+        (incident_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def toggle_pick(conn: aiosqlite.Connection, incident_id: int, organisation_id: int) -> None:
+    deleted = await conn.execute(
+        "DELETE FROM route_picks WHERE incident_id = ? AND organisation_id = ?",
+        (incident_id, organisation_id),
+    )
+    if deleted.rowcount == 0:
+        await conn.execute(
+            "INSERT INTO route_picks(incident_id, organisation_id) VALUES (?, ?)",
+            (incident_id, organisation_id),
+        )
+
+
+async def clear_picks(conn: aiosqlite.Connection, incident_id: int) -> None:
+    await conn.execute("DELETE FROM route_picks WHERE incident_id = ?", (incident_id,))

@@ -91,9 +91,18 @@ class Database:
             log.info("applying schema migration %03d", version)
             # executescript commits on its own; the version bump is in the same script so a
             # crash never leaves a half-applied migration marked as done.
-            await self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-            )
+            # Foreign keys are off while a table is rebuilt (SQLite's way to change a
+            # column), then checked before they are on again.
+            await self.conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                await self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+                broken = await fetch_all(self.conn, "PRAGMA foreign_key_check")
+                if broken:
+                    raise RuntimeError(f"migration {version:03d} broke references: {broken}")
+            finally:
+                await self.conn.execute("PRAGMA foreign_keys=ON")
 
     def in_transaction(self) -> bool:
         """Whether this task is inside the open transaction (and sees its changes)."""

@@ -13,13 +13,18 @@ from bot.domain.records import Attachment, Draft, Media
 from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
 
 _DRAFT_SQL = """
-SELECT d.*, p.full_name AS author_name, o.name AS organisation,
+SELECT d.*, p.full_name AS author_name, COALESCE(o.name, '') AS organisation,
 (SELECT COUNT(*) FROM attachments x WHERE x.draft_id = d.id) AS attachments,
-d.version = (SELECT MAX(version) FROM drafts v WHERE v.incident_id = d.incident_id) AS latest
-FROM drafts d JOIN assignments a ON a.id = d.assignment_id
-JOIN organisations o ON o.id = a.organisation_id
+(SELECT group_concat(DISTINCT o.draft_id) FROM attachments x JOIN attachments o
+  ON o.id = x.copied_from WHERE x.draft_id = d.id) AS evidence_from,
+d.version = (SELECT MAX(version) FROM drafts v WHERE v.incident_id = d.incident_id
+  AND v.part = d.part AND (d.part = 0 OR v.assignment_id = d.assignment_id)) AS latest
+FROM drafts d LEFT JOIN assignments a ON a.id = d.assignment_id
+LEFT JOIN organisations o ON o.id = a.organisation_id
 LEFT JOIN people p ON p.id = d.author_id
 """
+# Versions count per answer (the incident's) and per part (its organisation's).
+_SAME_STREAM = "d.incident_id = ? AND d.part = ? AND (d.part = 0 OR d.assignment_id = ?)"
 
 
 def _draft(r: Any) -> Draft:
@@ -41,6 +46,8 @@ def _draft(r: Any) -> Draft:
         promised_at=from_db_time(r["promised_at"]),
         responsible=r["responsible"],
         actions=r["actions"],
+        part=bool(r["part"]),
+        evidence_from=tuple(int(n) for n in (r["evidence_from"] or "").split(",") if n),
     )
 
 
@@ -56,10 +63,30 @@ async def of_incident(conn: aiosqlite.Connection, incident_id: int) -> dict[int,
 
 
 async def latest(conn: aiosqlite.Connection, incident_id: int) -> Draft | None:
+    """The latest version of the incident's answer (not of a part)."""
     row = await fetch_one(
         conn,
-        _DRAFT_SQL + " WHERE d.incident_id = ? ORDER BY d.version DESC LIMIT 1",
+        _DRAFT_SQL + " WHERE d.incident_id = ? AND d.part = 0 ORDER BY d.version DESC LIMIT 1",
         (incident_id,),
+    )
+    return _draft(row) if row else None
+
+
+async def latest_parts(conn: aiosqlite.Connection, incident_id: int) -> dict[int, Draft]:
+    """The latest version of each organisation's part, by assignment."""
+    rows = await fetch_all(
+        conn,
+        _DRAFT_SQL + " WHERE d.incident_id = ? AND d.part = 1 ORDER BY d.version",
+        (incident_id,),
+    )
+    return {r["assignment_id"]: _draft(r) for r in rows if r["latest"]}
+
+
+async def latest_part(conn: aiosqlite.Connection, assignment_id: int) -> Draft | None:
+    row = await fetch_one(
+        conn,
+        _DRAFT_SQL + " WHERE d.assignment_id = ? AND d.part = 1 ORDER BY d.version DESC LIMIT 1",
+        (assignment_id,),
     )
     return _draft(row) if row else None
 
@@ -78,28 +105,33 @@ async def editing_by(conn: aiosqlite.Connection, person_id: int) -> Draft | None
 async def create(
     conn: aiosqlite.Connection,
     incident_id: int,
-    assignment_id: int,
-    author_id: int,
+    assignment_id: int | None,
+    author_id: int | None,
     now: datetime,
     *,
     copy_from: Draft | None = None,
+    part: bool = False,
+    text: str = "",
 ) -> int:
+    """A new version of the incident's answer (`assignment_id` None: composed by the
+    coordinator) or, with `part`, of an organisation's part."""
     row = await fetch_one(
         conn,
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE incident_id = ?",
-        (incident_id,),
+        f"SELECT COALESCE(MAX(version), 0) + 1 FROM drafts d WHERE {_SAME_STREAM}",
+        (incident_id, int(part), assignment_id),
     )
     version = row[0]  # type: ignore[index]
     row = await fetch_one(
         conn,
-        "INSERT INTO drafts(incident_id, assignment_id, version, kind, text, state, author_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, 'editing', ?, ?) RETURNING id",
+        "INSERT INTO drafts(incident_id, assignment_id, part, version, kind, text, state,"
+        " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, 'editing', ?, ?) RETURNING id",
         (
             incident_id,
             assignment_id,
+            int(part),
             version,
             copy_from.kind.value if copy_from else AnswerKind.FINAL.value,
-            copy_from.text if copy_from else "",
+            copy_from.text if copy_from else text,
             author_id,
             to_db_time(now),
         ),
@@ -132,6 +164,55 @@ async def set_aside(conn: aiosqlite.Connection, assignment_id: int, now: datetim
         "UPDATE drafts SET state = 'withdrawn', decided_at = ?"
         " WHERE assignment_id = ? AND state IN ('editing', 'submitted')",
         (to_db_time(now), assignment_id),
+    )
+
+
+async def make_parts(conn: aiosqlite.Connection, assignment_id: int) -> None:
+    """An organisation's answer in progress becomes its part: others were added (p. 17)."""
+    await conn.execute(
+        "UPDATE drafts SET part = 1 WHERE assignment_id = ?"
+        " AND state IN ('editing', 'submitted', 'returned')",
+        (assignment_id,),
+    )
+
+
+async def consume_parts(conn: aiosqlite.Connection, incident_id: int, now: datetime) -> None:
+    """The parts in went into the published answer: the next answer needs new ones."""
+    await conn.execute(
+        "UPDATE drafts SET state = 'published', published_at = ?"
+        " WHERE incident_id = ? AND part = 1 AND state = 'submitted'",
+        (to_db_time(now), incident_id),
+    )
+
+
+async def organisation_of(conn: aiosqlite.Connection, draft_id: int) -> int | None:
+    """The organisation whose draft (or part) it is; None for a composed answer."""
+    row = await fetch_one(
+        conn,
+        "SELECT a.organisation_id FROM drafts d JOIN assignments a ON a.id = d.assignment_id"
+        " WHERE d.id = ?",
+        (draft_id,),
+    )
+    return int(row[0]) if row else None
+
+
+async def keep_evidence(
+    conn: aiosqlite.Connection, draft_id: int, part_id: int, keep: bool
+) -> None:
+    """Copy a part's evidence into the composed answer, or drop the copies."""
+    if not keep:
+        await conn.execute(
+            "DELETE FROM attachments WHERE draft_id = ? AND copied_from IN"
+            " (SELECT id FROM attachments WHERE draft_id = ?)",
+            (draft_id, part_id),
+        )
+        return
+    await conn.execute(
+        "INSERT INTO attachments(incident_id, draft_id, kind, file_id, file_unique_id,"
+        " media_group_id, created_at, copied_from) SELECT incident_id, ?, kind, file_id,"
+        " file_unique_id, media_group_id, created_at, id FROM attachments WHERE draft_id = ?"
+        " ORDER BY id",
+        (draft_id, part_id),
     )
 
 

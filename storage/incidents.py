@@ -14,10 +14,12 @@ from bot.domain.model import (
     State,
 )
 from bot.domain.records import (
+    Assignment,
     Event,
     Incident,
     IncidentView,
     OpenItem,
+    Part,
     Repeat,
 )
 from storage import assignments as assignment_repo
@@ -45,6 +47,7 @@ def _incident(r: Any) -> Incident:
         repeat_of=r["repeat_of"],
         source_author=r["source_author"],
         final_due_at=from_db_time(r["final_due_at"]),
+        parts=bool(r["parts"]),
     )
 
 
@@ -119,7 +122,8 @@ async def repeat(conn: aiosqlite.Connection, incident_id: int) -> Repeat | None:
         " ON a.id = d.assignment_id WHERE d.incident_id = e.id AND d.state = 'published'"
         " AND d.kind != 'clarification' ORDER BY d.version DESC LIMIT 1) AS organisation_id,"
         " (SELECT d.text FROM drafts d WHERE d.incident_id = e.id AND d.state = 'published'"
-        " AND d.kind != 'clarification' ORDER BY d.version DESC LIMIT 1) AS answer"
+        " AND d.part = 0 AND d.kind != 'clarification' ORDER BY d.published_at DESC LIMIT 1)"
+        " AS answer"
         " FROM incidents i JOIN incidents e ON e.id = i.repeat_of WHERE i.id = ?",
         (incident_id,),
     )
@@ -136,15 +140,28 @@ async def view(conn: aiosqlite.Connection, incident_id: int) -> IncidentView | N
     incident = await get_incident(conn, incident_id)
     if incident is None:
         return None
+    assignments = await assignment_repo.assignments(conn, incident_id)
     return IncidentView(
         incident,
-        await assignment_repo.assignments(conn, incident_id),
+        assignments,
         await drafts.latest(conn, incident_id),
         await drafts.attachments(conn, incident_id, None),
         await events(conn, incident_id),
         await timers.running(conn, incident_id),
         await repeat(conn, incident_id) if incident.repeat_of else None,
+        await parts(conn, incident, assignments),
     )
+
+
+async def parts(
+    conn: aiosqlite.Connection, incident: Incident, assignments: list[Assignment]
+) -> list[Part]:
+    """Each organisation's part, if the incident is answered in parts: those on it and
+    those that declined (not those withdrawn)."""
+    if not incident.parts:
+        return []
+    latest = await drafts.latest_parts(conn, incident.id)
+    return [Part(a, latest.get(a.id)) for a in assignments if a.withdrawn_at is None]
 
 
 async def incident_with_active(

@@ -42,10 +42,10 @@ async def test_decline_and_reroute_in_one_tap(cast: Cast, harness: Harness, emu:
     assert "в работе у исполнителя" in water_card.text
     assert "МУП «Междуреченский водоканал»" in water_card.text
 
-    # The first organisation can no longer act on it.
+    # The first organisation can no longer act on it, and is told why.
     answer = await cast.housing.press(card, "i1:ans:1")
     assert answer["show_alert"]
-    assert "не вашей организации" in answer["text"]
+    assert "Ваша организация вернула этот инцидент («не наше»)" in answer["text"]
 
     assert harness.app is not None
     view = await harness.app.queries.view(1)

@@ -56,6 +56,7 @@ async def test_happy_path_to_published(cast: Cast, harness: Harness, emu: Emulat
     assert "направлен исполнителю" in card.text
     assert card.buttons == [
         "↩️ Отозвать и направить другой",
+        "➕ Добавить исполнителя",
         "🕒 Время обнаружения",
         "❗ Социально значимое",
         "🚫 Без ответа",

@@ -40,7 +40,7 @@ async def test_strangers_and_other_organisations_cannot_act(
     answer = await cast.coordinator.press(card, accept["callback_data"])
     assert "только исполнителю" in answer["text"]
     # The supervisor cannot route.
-    answer = await cast.supervisor.press(card, "p1:o:1:0:0:2")
+    answer = await cast.supervisor.press(card, "p2:o:1:0:0:2:0:0")
     assert answer["text"] == "Это действие доступно только координатору МЦУ."
 
     assert await events_of(harness) == before
@@ -69,7 +69,7 @@ async def test_forged_callback_data_is_refused(cast: Cast, harness: Harness) -> 
     answer = await cast.housing.press(card, "d1:p:1:final")
     assert answer["text"] == "Это действие доступно только координатору МЦУ."
     # Routing an incident that is already with an executor.
-    answer = await cast.coordinator.press(card, "p1:o:1:0:0:3")
+    answer = await cast.coordinator.press(card, "p2:o:1:0:0:3:0:0")
     assert answer["text"].startswith("Уже не актуально")
     assert (await events_of(harness))[len(before) :] == ["accepted", "submitted"]
 

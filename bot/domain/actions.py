@@ -10,7 +10,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.model import OPEN_STATES, AnswerKind, Category, DraftState, Role, State
+from bot.domain.model import (
+    COLLECTING,
+    OPEN_STATES,
+    AnswerKind,
+    Category,
+    DraftState,
+    Role,
+    State,
+)
 from bot.domain.records import Draft
 
 
@@ -36,6 +44,9 @@ class Action(StrEnum):
     TAKE_OVER = "take_over"  # another coordinator leads it from now on
     EDIT_DRAFT = "edit_draft"  # the coordinator corrects a draft's style before approving
     TAKE_DRAFT = "take_draft"  # a colleague of the draft's author continues it
+    ADD_ORGANISATION = "add_organisation"  # one more organisation, each answers a part (p. 17)
+    COMPOSE = "compose"  # the coordinator composes the answer from the parts (p. 17)
+    RETURN_PART = "return_part"  # one organisation's part back for rework (p. 17)
 
 
 COORDINATOR_ACTIONS = frozenset(
@@ -54,6 +65,9 @@ COORDINATOR_ACTIONS = frozenset(
         Action.CITIZEN_REPLY,
         Action.TAKE_OVER,
         Action.EDIT_DRAFT,
+        Action.ADD_ORGANISATION,
+        Action.COMPOSE,
+        Action.RETURN_PART,
     }
 )
 EXECUTOR_ACTIONS = frozenset(
@@ -89,6 +103,12 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.TAKE_OVER: OPEN_STATES,
     Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
     Action.TAKE_DRAFT: _DRAFTING,
+    # Not while an answer waits for approval or publication: it would leave the part out.
+    Action.ADD_ORGANISATION: frozenset(
+        {State.ASSIGNED, State.IN_PROGRESS, State.REWORK, State.AWAITING_FINAL}
+    ),
+    Action.COMPOSE: COLLECTING,
+    Action.RETURN_PART: COLLECTING,
 }
 
 
@@ -117,6 +137,11 @@ class Denial(StrEnum):
     REPEAT_OF_ITSELF = "repeat_of_itself"
     NO_EARLIER_INCIDENT = "no_earlier_incident"
     KIND_NOT_ALLOWED = "kind_not_allowed"  # «не подтвердилась» for a non-fast-track one
+    ALREADY_ROUTED = "already_routed"  # the organisation has the incident already
+    DECLINED_BY_YOU = "declined_by_you"  # the actor's organisation said «не наше»
+    NO_PARTS = "no_parts"  # composing an answer before any part came in
+    NO_PICKS = "no_picks"  # «Отправить выбранным» with nobody ticked
+    PARTS_NEED_EVIDENCE = "parts_need_evidence"  # a composed fast-track answer without any
 
 
 class Refused(Exception):
@@ -219,6 +244,18 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
     if action is Action.CITIZEN_REPLY:
         return State.IN_PROGRESS
     return state
+
+
+def taken_as(action: Action, draft: Draft | None = None) -> Action:
+    """What a press means on a draft: on an answer composed from parts the coordinator
+    writes, and approves without a separate submission; a part is returned to its
+    organisation alone (p. 17)."""
+    composing = (Action.WRITE, Action.SUBMIT, Action.EDIT_DRAFT, Action.APPROVE)
+    if draft is not None and draft.composed and action in composing:
+        return Action.COMPOSE
+    if draft is not None and draft.part and action is Action.RETURN:
+        return Action.RETURN_PART
+    return action
 
 
 def someone_else_writes(actor: Actor, draft: Draft) -> bool:

@@ -5,12 +5,13 @@ Pure rules: the service stores their results, the scheduler acts on them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.calendar import WorkingCalendar
-from bot.domain.model import State
+from bot.domain.model import PartStatus, State
 from bot.domain.profile import ReminderPolicy, Stage
 
 # Stages whose move is the executor's; overdue ones escalate (point 24).
@@ -45,13 +46,44 @@ class Clock:
     organisation_id: int | None
 
 
-def running_clocks(state: State, organisations: list[int]) -> set[Clock]:
+def running_clocks(
+    state: State, organisations: list[int], parts: Mapping[int, PartStatus] | None = None
+) -> set[Clock]:
+    """The clocks the state runs; `parts`: the incident is answered in parts (p. 17), each
+    organisation's part status by organisation."""
+    if parts is not None and state in PART_CLOCKS:
+        return _part_clocks(state, organisations, parts)
     clocks: set[Clock] = set()
     for stage in STAGES_IN_STATE[state]:
         if stage in EXECUTOR_STAGES:
             clocks.update(Clock(stage, org) for org in organisations)
         else:
             clocks.add(Clock(stage, None))
+    return clocks
+
+
+# p. 17: while parts are collected, the answer (or the final answer) is the coordinator's to
+# compose in time, and each organisation has its part's clock (in AWAITING_FINAL, the final
+# term): 2 working hours from when it got the card, or the rework term if its part came back.
+PART_CLOCKS: dict[State, tuple[Stage, Stage | None]] = {
+    State.ASSIGNED: (Stage.ANSWER, Stage.PART),
+    State.IN_PROGRESS: (Stage.ANSWER, Stage.PART),
+    State.AWAITING_CITIZEN: (Stage.ANSWER, None),  # the citizen's turn: parts wait
+    State.AWAITING_FINAL: (Stage.FINAL, Stage.FINAL),
+}
+
+
+def _part_clocks(
+    state: State, organisations: list[int], parts: Mapping[int, PartStatus]
+) -> set[Clock]:
+    whole, each = PART_CLOCKS[state]
+    clocks = {Clock(whole, None)}
+    for org in organisations:
+        status = parts.get(org, PartStatus.WAITING)
+        if status is PartStatus.RETURNED:
+            clocks.add(Clock(Stage.REWORK, org))
+        elif status is PartStatus.WAITING and each is not None:
+            clocks.add(Clock(each, org))
     return clocks
 
 

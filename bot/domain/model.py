@@ -35,6 +35,10 @@ class State(StrEnum):
 
 FINISHED_STATES = frozenset({State.CLOSED, State.CANCELLED})
 OPEN_STATES = frozenset(State) - FINISHED_STATES
+# Answered in parts (p. 17), the states in which parts are written and the answer composed.
+COLLECTING = frozenset(
+    {State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_FINAL, State.AWAITING_CITIZEN}
+)
 
 
 class AnswerKind(StrEnum):
@@ -74,6 +78,13 @@ class AssignmentStatus(StrEnum):
     ACTIVE = "active"
     DECLINED = "declined"  # «не наше»
     DONE = "done"  # its part is over: the incident closed, or the coordinator withdrew it
+
+
+class PartStatus(StrEnum):
+    WAITING = "waiting"  # not sent yet (not accepted, or being written)
+    IN = "in"  # sent: with the coordinator
+    RETURNED = "returned"  # returned for rework to its organisation alone
+    DECLINED = "declined"  # «не наше»
 
 
 class CardAudience(StrEnum):

@@ -54,6 +54,7 @@ class Buttons(StrEnum):
     ATTACH_DONE = "attach_done"  # «Готово» after evidence
     TAKE_DRAFT = "take_draft"  # «Продолжить черновик» (a colleague's)
     CARD = "card"  # «Открыть карточку»: a fresh copy of the card for whoever presses it
+    COMPOSE = "compose"  # «Составить ответ» from the parts (p. 17)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Notice:
     buttons: Buttons | None = None
     reply_to: int | None = None
     skip_chat: int | None = None  # not to this chat even if it is one of `to`
+    draft_id: int | None = None  # DRAFT, DRAFT_MEDIA: this draft, not the incident's answer
 
 
 def text(
@@ -88,5 +90,11 @@ def text(
     )
 
 
-def show(to: To | tuple[To, ...], what: Show, audience: CardAudience | None = None) -> Notice:
-    return Notice(to if isinstance(to, tuple) else (to,), what, audience)
+def show(
+    to: To | tuple[To, ...],
+    what: Show,
+    audience: CardAudience | None = None,
+    *,
+    draft_id: int | None = None,
+) -> Notice:
+    return Notice(to if isinstance(to, tuple) else (to,), what, audience, draft_id=draft_id)

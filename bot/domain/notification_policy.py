@@ -31,6 +31,7 @@ from bot.domain.outcomes import (
     ChatUnreachable,
     CitizenReplied,
     ClosedNoAnswer,
+    Composing,
     Corrected,
     Declined,
     DetectionChanged,
@@ -42,6 +43,7 @@ from bot.domain.outcomes import (
     MarkedSignificant,
     Opened,
     Outcome,
+    PartIn,
     Published,
     RepeatMarked,
     Returned,
@@ -69,8 +71,8 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
             return [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
         case Opened(chat_id=chat, joined=True):
             return [text(To.chat(chat), "post_joined", incident_id=outcome.incident_id)]
-        case Corrected(chat_id=chat):
-            return [text(To.chat(chat), "corrected")]
+        case Corrected(chat_id=chat, composed=composed):
+            return [text(To.chat(chat), "corrected", composed=composed)]
         case CategorySet(routable=routable, chat_id=chat, tell_head=tell_head):
             told = _to_head(outcome, False) if tell_head else []
             if not routable:
@@ -107,6 +109,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     organisation=outcome.organisation,
                     person=outcome.person,
                     reason=outcome.reason,
+                    others=outcome.others,
                     buttons=Buttons.ROUTING,
                 ),
                 text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
@@ -160,6 +163,26 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
+        case PartIn(draft_id=draft, received=received, expected=expected):
+            # p. 17: each part goes to the coordinator as it arrives; with all of them in,
+            # the coordinator is asked to compose the answer.
+            told = [
+                show(OWNER, Show.DRAFT_MEDIA, draft_id=draft),
+                show(OWNER, Show.DRAFT, CardAudience.APPROVAL, draft_id=draft),
+            ]
+            if received >= expected:
+                told.append(
+                    text(
+                        OWNER,
+                        "parts_all_in",
+                        incident_id=outcome.incident_id,
+                        count=received,
+                        buttons=Buttons.COMPOSE,
+                    )
+                )
+            return told
+        case Composing(chat_id=chat, draft_id=draft, refreshed=False):
+            return [show(To.chat(chat), Show.DRAFT, CardAudience.DRAFT, draft_id=draft)]
         case Approved(kind=kind, organisations=orgs, attachments=attachments):
             # p. 14, 16: the executor learns it is approved; the coordinator gets the text to
             # place in «Инцидент Менеджмент», with its evidence and «Опубликовано».
@@ -251,6 +274,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     incident_id=outcome.incident_id,
                     version=outcome.version,
                     reason=outcome.reason,
+                    part=outcome.part,
                     buttons=Buttons.EXECUTOR,
                 ),
                 text(
@@ -286,7 +310,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     skip_chat=outcome.chat_id,
                 )
             ]
-        case Accepted() | KindChosen() | Opened() | EvidenceAdded():
+        case Accepted() | KindChosen() | Opened() | EvidenceAdded() | Composing():
             return []  # the cards show it
     raise ValueError(f"no notification rule for {outcome!r}")
 

@@ -106,6 +106,7 @@ class TakenOver(Outcome):
 class Corrected(Outcome):
     chat_id: int
     draft_id: int
+    composed: bool = False  # the coordinator's own answer from the parts (not yet approved)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Declined(Outcome):
     organisation: str
     person: str
     reason: str
+    others: bool = False  # other organisations go on with their parts (p. 17)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,25 @@ class Submitted(Outcome):
 
 
 @dataclass(frozen=True)
+class PartIn(Outcome):
+    """An organisation sent its part of the answer (p. 17)."""
+
+    draft_id: int
+    organisation: str
+    received: int  # parts in now
+    expected: int  # organisations on it (declined ones not counted)
+
+
+@dataclass(frozen=True)
+class Composing(Outcome):
+    """The coordinator composes the answer from the parts: the draft they edit."""
+
+    chat_id: int
+    draft_id: int
+    refreshed: bool = False  # only its evidence changed: the card shown already follows
+
+
+@dataclass(frozen=True)
 class Approved(Outcome):
     draft_id: int
     kind: AnswerKind
@@ -183,6 +204,7 @@ class Returned(Outcome):
     version: int
     reason: str
     organisations: tuple[int, ...]
+    part: bool = False  # one organisation's part (p. 17)
 
 
 @dataclass(frozen=True)

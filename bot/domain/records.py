@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.model import (
@@ -12,6 +12,7 @@ from bot.domain.model import (
     Category,
     DraftState,
     NoAnswerGround,
+    PartStatus,
     Role,
     State,
 )
@@ -60,6 +61,7 @@ class Incident:
     repeat_of: int | None = None  # an earlier incident of the same author or link (p. 18)
     source_author: str | None = None  # the person who wrote the post, when forwarded from one
     final_due_at: datetime | None = None  # the final answer's term, when a promise set it
+    parts: bool = False  # several organisations answer in parts (p. 17)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Assignment:
 class Draft:
     id: int
     incident_id: int
-    assignment_id: int
+    assignment_id: int | None  # None: composed by the coordinator from the parts (p. 17)
     version: int
     kind: AnswerKind
     text: str
@@ -97,6 +99,12 @@ class Draft:
     promised_at: datetime | None = None  # when the problem will be solved
     responsible: str | None = None
     actions: str | None = None
+    part: bool = False  # one organisation's part of an answer composed from several
+    evidence_from: tuple[int, ...] = ()  # composed: the parts whose evidence it carries
+
+    @property
+    def composed(self) -> bool:
+        return self.assignment_id is None
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,30 @@ class Timer:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One organisation's part: its assignment and the latest version of its text."""
+
+    assignment: Assignment
+    draft: Draft | None
+
+    @property
+    def status(self) -> PartStatus:
+        if self.assignment.status is AssignmentStatus.DECLINED:
+            return PartStatus.DECLINED
+        state = self.draft.state if self.draft else None
+        if state is DraftState.SUBMITTED:
+            return PartStatus.IN
+        if state is DraftState.RETURNED:
+            return PartStatus.RETURNED
+        # Editing, or used in an answer already published (an interim one): a new part is due.
+        return PartStatus.WAITING
+
+    @property
+    def organisation_id(self) -> int:
+        return self.assignment.organisation_id
+
+
+@dataclass(frozen=True)
 class Repeat:
     """What a repeated message's card says of the earlier incident (p. 18)."""
 
@@ -161,6 +193,10 @@ class IncidentView:
     events: list[Event]
     timers: list[Timer]
     earlier: Repeat | None = None  # the incident this one repeats
+    parts: list[Part] = field(default_factory=list)  # when several answer in parts (p. 17)
+
+    def part_of(self, organisation_id: int | None) -> Part | None:
+        return next((p for p in self.parts if p.organisation_id == organisation_id), None)
 
     @property
     def active_assignments(self) -> list[Assignment]:

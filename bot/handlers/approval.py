@@ -11,8 +11,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.domain.actions import Actor
 from bot.filters import IsCoordinator
-from bot.handlers.states import Input, typed_reason
-from bot.keyboards.callbacks import DraftAct, DraftCb
+from bot.handlers.executor import interim_detail
+from bot.handlers.states import Input, chat_of, typed_reason
+from bot.keyboards.callbacks import DraftAct, DraftCb, EvidenceCb, IncidentAct, IncidentCb
 from bot.services.drafts import Drafts
 from bot.services.message_queue import MessageQueue
 from bot.texts import Texts
@@ -72,8 +73,36 @@ async def publish(
     callback_answer.text = texts.alert("published")
 
 
+async def compose(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: IncidentCb,
+    actor: Actor,
+    drafts: Drafts,
+    texts: Texts,
+) -> None:
+    """The answer from the organisations' parts (p. 17)."""
+    await drafts.compose(actor, chat_of(query), callback_data.incident)
+    callback_answer.text = texts.alert("composing")
+
+
+async def keep_evidence(
+    query: CallbackQuery,
+    callback_data: EvidenceCb,
+    actor: Actor,
+    drafts: Drafts,
+) -> None:
+    await drafts.keep_evidence(actor, chat_of(query), callback_data.draft, callback_data.part)
+
+
 def create_router() -> Router:
     router = Router(name="approval")
+    router.callback_query.register(compose, IncidentCb.filter(F.act == IncidentAct.COMPOSE))
+    router.callback_query.register(keep_evidence, EvidenceCb.filter())
+    # The answer composed from parts names an interim answer's details too (p. 20).
+    router.message.register(
+        interim_detail, StateFilter(Input.interim_detail), F.text, IsCoordinator()
+    )
     router.callback_query.register(approve, DraftCb.filter(F.act == DraftAct.APPROVE))
     router.message.register(
         return_draft, StateFilter(Input.return_reason), F.text, IsCoordinator()

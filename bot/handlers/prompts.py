@@ -18,6 +18,7 @@ from bot.domain.actions import Action, Actor
 from bot.handlers.states import Input, chat_of
 from bot.keyboards import incident as kb
 from bot.keyboards.callbacks import DraftAct, DraftCb, IncidentAct, IncidentCb, PickAct, PickCb
+from bot.services.incidents import routing
 from bot.services.message_queue import MessageQueue
 from bot.services.queries import Queries
 from bot.texts import Texts
@@ -106,8 +107,14 @@ async def about_incident(
     queue: MessageQueue,
 ) -> None:
     incident_id = callback_data.incident
-    prompt = SEARCH if isinstance(callback_data, PickCb) else INCIDENT_PROMPTS[callback_data.act]
-    await queries.require(actor, prompt.action, incident_id)
+    data: dict[str, Any] = {"incident": incident_id}
+    if isinstance(callback_data, PickCb):
+        prompt, data["more"] = SEARCH, callback_data.more  # adding one more (p. 17)
+        action = routing(bool(callback_data.more))
+    else:
+        prompt = INCIDENT_PROMPTS[callback_data.act]
+        action = prompt.action
+    await queries.require(actor, action, incident_id)
     if prompt.action in (Action.WRITE, Action.ATTACH):
         busy = await queries.colleagues_draft(actor, incident_id)
         if busy is not None:  # not asked for what could not be taken: offered to take over
@@ -116,7 +123,6 @@ async def about_incident(
             )
             await queue.send(chat_of(query), text, kb.take_draft(texts, busy.id))
             return
-    data = {"incident": incident_id}
     await _ask(prompt, query, callback_answer, state, texts, queue, data, incident_id=incident_id)
 
 

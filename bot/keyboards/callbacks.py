@@ -22,6 +22,7 @@ class IncidentAct(StrEnum):
     NOT_REPEAT = "nrp"  # unlinks a false match
     CITIZEN_REPLY = "ctz"  # asks for the citizen's reply to a clarification
     TAKE_OVER = "tko"
+    COMPOSE = "cmp"  # the answer from the organisations' parts (p. 17)
 
 
 class IncidentCb(CallbackData, prefix="i1"):
@@ -71,14 +72,19 @@ class PickAct(StrEnum):
     ORG = "o"  # route to `org`
     FORCE = "f"  # route to `org` although nobody there can receive the card yet
     PAGE = "n"  # the page number between the arrows: does nothing but say where one is
+    MULTI = "m"  # tick several organisations before sending (p. 17)
+    TOGGLE = "t"  # tick or untick `org`
+    SEND = "x"  # send to every one ticked
 
 
-class PickCb(CallbackData, prefix="p1"):
+class PickCb(CallbackData, prefix="p2"):
     act: PickAct
     incident: int
     block: int = 0
     page: int = 0
     org: int = 0
+    multi: int = 0  # 1: ticking several (the ticks are kept server-side)
+    more: int = 0  # 1: one more organisation for an incident others are on (p. 17)
 
 
 class DraftAct(StrEnum):
@@ -100,3 +106,10 @@ class DraftCb(CallbackData, prefix="d1"):
     act: DraftAct
     draft: int
     kind: AnswerKind = AnswerKind.FINAL
+
+
+class EvidenceCb(CallbackData, prefix="e1"):
+    """Keep or drop one part's evidence in the answer composed from the parts (p. 17)."""
+
+    draft: int
+    part: int

@@ -14,19 +14,22 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.actions import ALLOWED_FROM, Action
 from bot.domain.model import (
+    COLLECTING,
     OPEN_STATES,
     AnswerKind,
     Category,
     DraftState,
     NoAnswerGround,
+    PartStatus,
     State,
 )
-from bot.domain.records import Draft, Incident, IncidentView, Organisation
+from bot.domain.records import Draft, Incident, IncidentView, Organisation, Part
 from bot.keyboards.callbacks import (
     CardCb,
     CategoryCb,
     DraftAct,
     DraftCb,
+    EvidenceCb,
     IncidentAct,
     IncidentCb,
     NoAnswerCb,
@@ -68,13 +71,17 @@ def _keyboard(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup | N
     return kb.as_markup() if any(rows) else None
 
 
-def executor_card(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
-    if incident.state not in _EXECUTOR_STATES:
+def executor_card(
+    texts: Texts, incident: Incident, state: State | None = None
+) -> InlineKeyboardMarkup | None:
+    """`state`: the organisation's own, when the incident is answered in parts (p. 17)."""
+    state = state or incident.state
+    if state not in _EXECUTOR_STATES:
         return None
     acts = [IncidentAct.ANSWER, IncidentAct.ATTACH]
-    if incident.state is State.ASSIGNED:
+    if state is State.ASSIGNED:
         acts = [IncidentAct.ACCEPT, IncidentAct.DECLINE, *acts]
-    elif incident.state is State.IN_PROGRESS:
+    elif state is State.IN_PROGRESS:
         acts = [IncidentAct.DECLINE, *acts]
     buttons = [
         _button(
@@ -104,6 +111,12 @@ def coordinator_card(
             label = texts.word("BUTTON", "withdraw") + (f": {a.organisation}" if several else "")
             data = WithdrawCb(incident=incident.id, org=a.organisation_id)
             rows.append([_button(label, data)])
+    if incident.parts and incident.state in COLLECTING:
+        compose = IncidentCb(act=IncidentAct.COMPOSE, incident=incident.id)
+        rows.append([_button(texts.word("BUTTON", "compose"), compose)])
+    if incident.state in ALLOWED_FROM[Action.ADD_ORGANISATION] and not picker:
+        add = PickCb(act=PickAct.BLOCKS, incident=incident.id, more=1)
+        rows.append([_button(texts.word("BUTTON", "add_organisation"), add)])
     if incident.state is State.AWAITING_CITIZEN:
         reply = IncidentCb(act=IncidentAct.CITIZEN_REPLY, incident=incident.id)
         rows.append([_button(texts.word("BUTTON", "citizen_reply"), reply)])
@@ -140,31 +153,59 @@ def take_over(texts: Texts, incident: Incident) -> InlineKeyboardMarkup | None:
     return _keyboard([_button(texts.word("BUTTON", "take_over"), take)])
 
 
-def _search(texts: Texts, incident_id: int) -> InlineKeyboardButton:
-    return _button(
-        texts.word("BUTTON", "search"), PickCb(act=PickAct.SEARCH, incident=incident_id)
-    )
+def _search(texts: Texts, incident_id: int, more: int = 0) -> InlineKeyboardButton:
+    search = PickCb(act=PickAct.SEARCH, incident=incident_id, more=more)
+    return _button(texts.word("BUTTON", "search"), search)
+
+
+def _send(
+    texts: Texts, incident_id: int, picked: Sequence[int], more: int = 0
+) -> list[InlineKeyboardButton]:
+    """«Отправить выбранным (N)» once someone is ticked."""
+    if not picked:
+        return []
+    send = PickCb(act=PickAct.SEND, incident=incident_id, multi=1, more=more)
+    return [_button(texts.word("BUTTON", "send_picked") % len(picked), send)]
 
 
 def blocks(
-    texts: Texts, incident_id: int, items: Sequence[tuple[int, str]]
+    texts: Texts,
+    incident_id: int,
+    items: Sequence[tuple[int, str]],
+    picked: Sequence[int] | None = None,
+    more: int = 0,
 ) -> InlineKeyboardMarkup:
+    """`picked`: several are being ticked (p. 17), these so far; `more`: the organisations
+    chosen are added to those on the incident."""
+    multi = int(picked is not None)
     rows = [
-        [_button(name, PickCb(act=PickAct.BLOCK, incident=incident_id, block=block_id))]
+        [
+            _button(
+                name,
+                PickCb(
+                    act=PickAct.BLOCK, incident=incident_id, block=block_id, multi=multi, more=more
+                ),
+            )
+        ]
         for block_id, name in items
     ]
-    markup = _keyboard(*rows, [_search(texts, incident_id)])
+    send = _send(texts, incident_id, picked or [], more)
+    markup = _keyboard(*rows, send, [_search(texts, incident_id, more)])
     assert markup is not None
     return markup
 
 
 def unreachable(
-    texts: Texts, incident_id: int, org_id: int, items: Sequence[tuple[int, str]]
+    texts: Texts,
+    incident_id: int,
+    org_id: int,
+    items: Sequence[tuple[int, str]],
+    more: int = 0,
 ) -> InlineKeyboardMarkup:
     """Route anyway, or pick another organisation by its block."""
-    force = PickCb(act=PickAct.FORCE, incident=incident_id, org=org_id)
+    force = PickCb(act=PickAct.FORCE, incident=incident_id, org=org_id, more=more)
     rows = [[_button(texts.word("BUTTON", "route_anyway"), force)]]
-    rows += blocks(texts, incident_id, items).inline_keyboard
+    rows += blocks(texts, incident_id, items, more=more).inline_keyboard
     markup = _keyboard(*rows)
     assert markup is not None
     return markup
@@ -177,18 +218,38 @@ def organisations(
     *,
     block_id: int = 0,
     page: int = 0,
+    picked: Sequence[int] | None = None,
+    more: int = 0,
 ) -> InlineKeyboardMarkup:
-    """One page of organisations with paging arrows, search and a way back to blocks."""
+    """One page of organisations with paging arrows, search and a way back to blocks. A tap
+    sends the incident to the organisation; with `picked` (several being ticked, p. 17) it
+    ticks it, and «Отправить выбранным» sends to all ticked at once."""
+    multi = int(picked is not None)
     pages = max(1, -(-len(orgs) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
+    act = PickAct.TOGGLE if picked is not None else PickAct.ORG
     rows = [
-        [_button(org.name, PickCb(act=PickAct.ORG, incident=incident_id, org=org.id))]
+        [
+            _button(
+                ("✅ " if picked is not None and org.id in picked else "") + org.name,
+                PickCb(
+                    act=act, incident=incident_id, org=org.id, block=block_id, page=page, more=more
+                ),
+            )
+        ]
         for org in orgs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]
     arrows = [
         _button(
             texts.word("BUTTON", word),
-            PickCb(act=PickAct.BLOCK, incident=incident_id, block=block_id, page=target),
+            PickCb(
+                act=PickAct.BLOCK,
+                incident=incident_id,
+                block=block_id,
+                page=target,
+                multi=multi,
+                more=more,
+            ),
         )
         for target, word in ((page - 1, "prev"), (page + 1, "next"))
         if 0 <= target < pages
@@ -198,11 +259,54 @@ def organisations(
         label = texts.word("BUTTON", "page") % (page + 1, pages)
         arrows.insert(1 if page > 0 else 0, _button(label, number))
     back = _button(
-        texts.word("BUTTON", "blocks"), PickCb(act=PickAct.BLOCKS, incident=incident_id)
+        texts.word("BUTTON", "blocks"),
+        PickCb(act=PickAct.BLOCKS, incident=incident_id, multi=multi, more=more),
     )
-    markup = _keyboard(*rows, arrows, [_search(texts, incident_id), back])
+    if picked is None:
+        several = PickCb(
+            act=PickAct.MULTI, incident=incident_id, block=block_id, page=page, more=more
+        )
+        choose = [_button(texts.word("BUTTON", "pick_several"), several)]
+    else:
+        choose = _send(texts, incident_id, picked, more)
+    markup = _keyboard(*rows, arrows, choose, [_search(texts, incident_id, more), back])
     assert markup is not None
     return markup
+
+
+def retick(
+    texts: Texts, shown: InlineKeyboardMarkup, incident_id: int, picked: Sequence[int]
+) -> InlineKeyboardMarkup:
+    """The picker pressed, its ticks redrawn after one changed: the list stays as it was (a
+    block's page or search results); the card's own rows below it are left out (the card
+    adds them back)."""
+    rows = []
+    for row in shown.inline_keyboard:
+        datas = _picks(row)
+        if len(datas) != len(row) or any(d.act is PickAct.SEND for d in datas):
+            continue  # not the picker's, or the old «Направить выбранным»
+        rows.append(
+            [
+                _button(("✅ " if d.org in picked else "") + b.text.removeprefix("✅ "), d)
+                if d.act is PickAct.TOGGLE
+                else b
+                for b, d in zip(row, datas, strict=True)
+            ]
+        )
+    more = next((d.more for row in shown.inline_keyboard for d in _picks(row)), 0)
+    send = _send(texts, incident_id, picked, more)
+    markup = _keyboard(*rows[:-1], send, *rows[-1:])
+    assert markup is not None
+    return markup
+
+
+def _picks(row: Sequence[InlineKeyboardButton]) -> list[PickCb]:
+    """The picker's buttons of a row (PickCb's prefix, "p2")."""
+    return [
+        PickCb.unpack(b.callback_data)
+        for b in row
+        if b.callback_data and b.callback_data.startswith("p2:")
+    ]
 
 
 DETAILS = {
@@ -247,6 +351,51 @@ def draft_editor(
         for name, act in DETAILS.items()
     ]
     return _keyboard(*choices, asks if details else [], [edit, attach], [submit])
+
+
+def compose_editor(
+    texts: Texts,
+    draft: Draft,
+    kinds: Sequence[AnswerKind],
+    details: bool,
+    parts: Sequence[Part],
+) -> InlineKeyboardMarkup | None:
+    """The answer the coordinator composes from the parts (p. 17): its kind, an interim
+    answer's details, a new text, each part's evidence kept or dropped, and approval."""
+    editor = draft_editor(texts, draft, kinds, details)
+    if editor is None:
+        return None
+    rows = editor.inline_keyboard[: len(kinds) + (1 if details else 0)]
+    text = _button(texts.word("BUTTON", "edit"), DraftCb(act=DraftAct.CORRECT, draft=draft.id))
+    evidence = [
+        [
+            _button(
+                ("✅ " if p.draft.id in draft.evidence_from else "➖ ")
+                + texts.word("BUTTON", "evidence")
+                % (p.assignment.organisation, p.draft.attachments),
+                EvidenceCb(draft=draft.id, part=p.draft.id),
+            )
+        ]
+        for p in parts
+        if p.draft is not None and p.status is PartStatus.IN and p.draft.attachments
+    ]
+    approve = DraftCb(act=DraftAct.APPROVE, draft=draft.id)
+    return _keyboard(*rows, [text], *evidence, [_button(texts.word("BUTTON", "approve"), approve)])
+
+
+def part_review(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:
+    """A part with the coordinator: it may go back to its organisation alone (p. 17)."""
+    if draft.state is not DraftState.SUBMITTED:
+        return None
+    back = DraftCb(act=DraftAct.RETURN, draft=draft.id)
+    return _keyboard([_button(texts.word("BUTTON", "return_part"), back)])
+
+
+def compose(texts: Texts, incident_id: int) -> InlineKeyboardMarkup:
+    start = IncidentCb(act=IncidentAct.COMPOSE, incident=incident_id)
+    markup = _keyboard([_button(texts.word("BUTTON", "compose"), start)])
+    assert markup is not None
+    return markup
 
 
 def draft_approval(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:

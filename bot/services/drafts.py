@@ -19,7 +19,8 @@ from bot.domain.actions import (
     needs_evidence,
     someone_else_writes,
 )
-from bot.domain.model import AnswerKind, AssignmentStatus, Category, DraftState, State
+from bot.domain.model import AnswerKind, AssignmentStatus, Category, DraftState, PartStatus, State
+from bot.domain.parts import joined_text, parts_in
 from bot.domain.profile import Stage
 from bot.domain.records import Draft, Incident, Media
 from bot.services import checks
@@ -127,7 +128,8 @@ class Drafts(UseCases):
     async def set_kind(self, actor: Actor, draft_id: int, kind: AnswerKind) -> done.KindChosen:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
-            if kind not in answer_kinds(incident.category, incident.state):
+            # A part has no kind of its own: the coordinator chooses it when composing.
+            if draft.part or kind not in answer_kinds(incident.category, incident.state):
                 raise Refused(Denial.KIND_NOT_ALLOWED, incident.state)
             await draft_repo.update(conn, draft_id, kind=kind)
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
@@ -157,15 +159,12 @@ class Drafts(UseCases):
             outcome = done.DraftReady(incident.id, chat_id, draft_id, None, too_late=latest)
             return await self._tell(outcome)
 
-    async def submit(self, actor: Actor, draft_id: int) -> done.Submitted:
+    async def submit(self, actor: Actor, draft_id: int) -> done.Submitted | done.PartIn:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
-            if not draft.text.strip():
-                raise Refused(Denial.EMPTY_DRAFT, incident.state)
-            if needs_evidence(incident.category, draft.kind) and not draft.attachments:
-                raise Refused(Denial.NEEDS_EVIDENCE, incident.state)
-            if interim_details_missing(incident.category, draft):
-                raise Refused(Denial.INTERIM_DETAILS, incident.state)
+            if draft.part:
+                return await self._part_in(conn, actor, draft, incident)
+            self._ready(draft, incident)
             await draft_repo.update(
                 conn, draft_id, state=DraftState.SUBMITTED, submitted_at=self.clock()
             )
@@ -175,6 +174,92 @@ class Drafts(UseCases):
                 conn, incident.id, actor, "submitted", state, draft_id=draft_id, comment=draft.kind
             )
             return await self._tell(done.Submitted(incident.id, draft_id))
+
+    @staticmethod
+    def _ready(draft: Draft, incident: Incident) -> None:
+        """What an answer needs before approval: a text, evidence for a fast-track final
+        answer, an interim answer's term, who and what (p. 20)."""
+        if not draft.text.strip():
+            raise Refused(Denial.EMPTY_DRAFT, incident.state)
+        if needs_evidence(incident.category, draft.kind) and not draft.attachments:
+            missing = Denial.PARTS_NEED_EVIDENCE if draft.composed else Denial.NEEDS_EVIDENCE
+            raise Refused(missing, incident.state)
+        if interim_details_missing(incident.category, draft):
+            raise Refused(Denial.INTERIM_DETAILS, incident.state)
+
+    async def _part_in(
+        self, conn: aiosqlite.Connection, actor: Actor, draft: Draft, incident: Incident
+    ) -> done.PartIn:
+        """An organisation's part goes to the coordinator; the incident stays where it is."""
+        if not draft.text.strip():
+            raise Refused(Denial.EMPTY_DRAFT, incident.state)
+        await draft_repo.update(
+            conn, draft.id, state=DraftState.SUBMITTED, submitted_at=self.clock()
+        )
+        await self._event(
+            conn,
+            incident.id,
+            actor,
+            "part_in",
+            incident.state,
+            draft_id=draft.id,
+            organisation_id=actor.organisation_id,
+            comment=draft.text,
+        )
+        view = await repo.view(conn, incident.id)
+        assert view is not None
+        expected = [p for p in view.parts if p.status is not PartStatus.DECLINED]
+        received = len(parts_in(view.parts))
+        outcome = done.PartIn(incident.id, draft.id, draft.organisation, received, len(expected))
+        return await self._tell(outcome)
+
+    async def compose(self, actor: Actor, chat_id: int, incident_id: int) -> done.Composing:
+        """The coordinator composes the answer from the parts in (p. 17): it starts as the
+        parts joined, with their evidence; pressed again, the same draft is shown."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, Action.COMPOSE, incident_id)
+            if not incident.parts:
+                raise Refused(Denial.WRONG_STATE, incident.state)
+            latest = await draft_repo.latest(conn, incident_id)
+            if latest and latest.composed and latest.state is DraftState.EDITING:
+                return await self._tell(done.Composing(incident_id, chat_id, latest.id))
+            view = await repo.view(conn, incident_id)
+            assert view is not None
+            ready = parts_in(view.parts)
+            if not ready:
+                raise Refused(Denial.NO_PARTS, incident.state)
+            draft_id = await draft_repo.create(
+                conn,
+                incident_id,
+                None,
+                actor.person_id,
+                self.clock(),
+                text=joined_text(view.parts),
+            )
+            for part in ready:
+                if part.draft and part.draft.attachments:
+                    await draft_repo.keep_evidence(conn, draft_id, part.draft.id, keep=True)
+            await self._event(conn, incident_id, actor, "composing", incident.state)
+            return await self._tell(done.Composing(incident_id, chat_id, draft_id))
+
+    async def keep_evidence(
+        self, actor: Actor, chat_id: int, draft_id: int, part_id: int
+    ) -> done.Composing:
+        """Keep or drop a part's evidence in the composed answer (it toggles)."""
+        async with self.db.transaction() as conn:
+            draft, incident = await checks.draft(conn, actor, Action.WRITE, draft_id)
+            part = await draft_repo.get(conn, part_id)
+            if (
+                not draft.composed
+                or draft.state is not DraftState.EDITING
+                or part is None
+                or not part.part
+                or part.incident_id != incident.id
+            ):
+                raise Refused(Denial.WRONG_STATE, incident.state)  # forged
+            keep = part_id not in draft.evidence_from
+            await draft_repo.keep_evidence(conn, draft_id, part_id, keep=keep)
+            return await self._tell(done.Composing(incident.id, chat_id, draft_id, refreshed=True))
 
     async def _own_editing(
         self, conn: aiosqlite.Connection, actor: Actor, draft_id: int, action: Action
@@ -192,10 +277,13 @@ class Drafts(UseCases):
         """The draft the executor is working on, starting a new version when needed.
         Writing on an incident not yet accepted means taking it on."""
         incident = await checks.incident(conn, actor, action, incident_id)
-        if incident.state is State.ASSIGNED:
-            await self._accept(conn, actor, incident)
         assignment = await checks.assignment(conn, actor, incident)
-        latest = await draft_repo.latest(conn, incident_id)
+        if assignment.accepted_at is None:
+            await self._accept(conn, actor, incident)
+        if incident.parts:  # each organisation writes its part (p. 17)
+            latest = await draft_repo.latest_part(conn, assignment.id)
+        else:
+            latest = await draft_repo.latest(conn, incident_id)
         if latest and latest.state is DraftState.EDITING:
             return latest
         # A returned version is reworked by its organisation, not by one routed after it.
@@ -203,7 +291,13 @@ class Drafts(UseCases):
         if latest and latest.state is DraftState.RETURNED:
             copy = latest if latest.assignment_id == assignment.id else None
         draft_id = await draft_repo.create(
-            conn, incident_id, assignment.id, actor.person_id or 0, self.clock(), copy_from=copy
+            conn,
+            incident_id,
+            assignment.id,
+            actor.person_id or 0,
+            self.clock(),
+            copy_from=copy,
+            part=incident.parts,
         )
         draft = await draft_repo.get(conn, draft_id)
         assert draft is not None
@@ -216,7 +310,9 @@ class Drafts(UseCases):
         executor's wording stays in the history."""
         async with self.db.transaction() as conn:
             draft, incident = await checks.draft(conn, actor, Action.EDIT_DRAFT, draft_id)
-            if draft.state is not DraftState.SUBMITTED:
+            # The coordinator's own answer, composed from parts, is edited until approved.
+            editable = DraftState.EDITING if draft.composed else DraftState.SUBMITTED
+            if draft.state is not editable:
                 raise Refused(Denial.WRONG_STATE, incident.state)
             await draft_repo.update(conn, draft_id, text=text)
             await self._event(
@@ -228,7 +324,8 @@ class Drafts(UseCases):
                 draft_id=draft_id,
                 comment=draft.text,
             )
-            return await self._tell(done.Corrected(incident.id, chat_id, draft_id))
+            outcome = done.Corrected(incident.id, chat_id, draft_id, draft.composed)
+            return await self._tell(outcome)
 
     async def approve(self, actor: Actor, draft_id: int) -> done.Approved:
         async with self.db.transaction() as conn:
@@ -242,10 +339,15 @@ class Drafts(UseCases):
     ) -> done.Returned:
         async with self.db.transaction() as conn:
             draft, incident = await self._decide(conn, actor, draft_id, Action.RETURN, reason)
-            orgs = tuple(await checks.organisations(conn, incident.id))
-            return await self._tell(
-                done.Returned(incident.id, chat_id, draft.id, draft.version, reason, orgs)
+            if draft.part:
+                part_of = await draft_repo.organisation_of(conn, draft.id)
+                orgs: tuple[int, ...] = (part_of,) if part_of is not None else ()
+            else:
+                orgs = tuple(await checks.organisations(conn, incident.id))
+            outcome = done.Returned(
+                incident.id, chat_id, draft.id, draft.version, reason, orgs, draft.part
             )
+            return await self._tell(outcome)
 
     async def _decide(
         self,
@@ -256,9 +358,11 @@ class Drafts(UseCases):
         reason: str | None,
     ) -> tuple[Draft, Incident]:
         draft, incident = await checks.draft(conn, actor, action, draft_id)
-        if draft.state is not DraftState.SUBMITTED:
-            raise Refused(Denial.WRONG_STATE, incident.state)
         approved = action is Action.APPROVE
+        if draft.composed and approved and draft.state is DraftState.EDITING:
+            self._ready(draft, incident)  # the coordinator's own answer: approved as written
+        elif draft.state is not DraftState.SUBMITTED:
+            raise Refused(Denial.WRONG_STATE, incident.state)
         await draft_repo.update(
             conn,
             draft_id,
@@ -267,11 +371,19 @@ class Drafts(UseCases):
             decided_by=actor.telegram_id,
             return_reason=reason,
         )
-        state = after_action(action, incident.state)
+        # A part returned goes back to its organisation alone: the whole stays where it is.
+        state = incident.state if draft.part else after_action(action, incident.state)
         await repo.update_incident(conn, incident.id, state=state.value)
-        event = "approved" if approved else "returned"
+        event = ("approved" if approved else "returned") if not draft.part else "part_returned"
         await self._event(
-            conn, incident.id, actor, event, state, draft_id=draft_id, comment=reason
+            conn,
+            incident.id,
+            actor,
+            event,
+            state,
+            draft_id=draft_id,
+            organisation_id=await draft_repo.organisation_of(conn, draft_id),
+            comment=reason,
         )
         return draft, incident
 
@@ -296,6 +408,8 @@ class Drafts(UseCases):
                     Stage.FINAL, incident.detected_at, incident.category
                 )
                 fields["final_due_at"] = min(draft.promised_at, regulation)
+            if incident.parts:
+                await draft_repo.consume_parts(conn, incident.id, now)
             if state is State.CLOSED:
                 fields["closed_at"] = now
                 await assignment_repo.finish_assignments(conn, incident.id)

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import aiosqlite
+
 from bot.domain import outcomes as done
-from bot.domain.actions import Action, Actor, Denial, Refused, after_action
+from bot.domain.actions import ALLOWED_FROM, Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
 from bot.domain.model import CardAudience, Category, NoAnswerGround, State
 from bot.domain.profile import Stage
-from bot.domain.records import Incident, Media
+from bot.domain.records import Incident, Media, Organisation, Person
 from bot.services import checks
 from bot.services.use_cases import UseCases
 from storage import assignments as assignment_repo
 from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
+
+
+def routing(more: bool) -> Action:
+    """Routing an incident, or adding one more organisation to those on it (p. 17)."""
+    return Action.ADD_ORGANISATION if more else Action.ROUTE
 
 
 class Incidents(UseCases):
@@ -70,33 +77,101 @@ class Incidents(UseCases):
             return await self._tell(done.MarkedSignificant(incident_id, not incident.head_told))
 
     async def route(
-        self, actor: Actor, incident_id: int, organisation_id: int, *, force: bool = False
+        self,
+        actor: Actor,
+        incident_id: int,
+        organisation_id: int,
+        *,
+        force: bool = False,
+        more: bool = False,
     ) -> done.Routed | done.NotRouted:
-        """Send the incident to an organisation. If nobody there can receive the card (no
+        """Send the incident to an organisation; with `more`, to one more besides those on
+        it (each then answers a part, p. 17). If nobody there can receive the card (no
         invite opened, no group), the coordinator is asked first unless `force`."""
         async with self.db.transaction() as conn:
-            incident = await checks.incident(conn, actor, Action.ROUTE, incident_id)
-            org = await directory_repo.organisation(conn, organisation_id)
-            members = await directory_repo.organisation_members(conn, org.id) if org else []
-            if org is None or not members:
-                raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
-            if await assignment_repo.active_assignment(conn, incident_id, org.id):
-                raise Refused(Denial.WRONG_STATE, incident.state)
+            incident = await checks.incident(conn, actor, routing(more), incident_id)
+            org, members = await self._routable(conn, incident, organisation_id)
             reachable = bool(await self.notifier.recipients.organisation(org.id))
             if not reachable and not force:
                 invites = tuple((m.full_name, m.invite_code) for m in members if m.invite_code)
                 return done.NotRouted(incident_id, org.id, org.name, invites)
-            await assignment_repo.add_assignment(conn, incident_id, org.id, self.clock())
-            state = after_action(Action.ROUTE, incident.state)
-            await repo.update_incident(
-                conn,
-                incident_id,
-                state=state.value,
-                answer_due_at=incident.answer_due_at
-                or self._answer_due(incident.detected_at, incident),
-            )
-            await self._event(conn, incident_id, actor, "routed", state, organisation_id=org.id)
-            return await self._tell(done.Routed(incident_id, org.id, org.name, reachable))
+            await assignment_repo.clear_picks(conn, incident_id)
+            return await self._route(conn, actor, incident, org, reachable)
+
+    async def route_picked(
+        self, actor: Actor, incident_id: int, *, more: bool = False
+    ) -> list[done.Routed]:
+        """Send the incident to every organisation ticked in the picker at once: with two or
+        more, each answers a part (p. 17). Those nobody can receive yet are sent it too, and
+        the coordinator is told so for each."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, routing(more), incident_id)
+            picked = await assignment_repo.picks(conn, incident_id)
+            if not picked:
+                raise Refused(Denial.NO_PICKS, incident.state)
+            orgs = [(await self._routable(conn, incident, org))[0] for org in picked]
+            await assignment_repo.clear_picks(conn, incident_id)
+            if len(orgs) > 1 and not incident.parts:
+                await repo.update_incident(conn, incident_id, parts=1)
+            routed = []
+            for org in orgs:
+                incident = await repo.get_incident(conn, incident_id) or incident
+                reachable = bool(await self.notifier.recipients.organisation(org.id))
+                routed.append(await self._route(conn, actor, incident, org, reachable))
+            return routed
+
+    async def toggle_pick(
+        self, actor: Actor, incident_id: int, organisation_id: int, *, more: bool = False
+    ) -> list[int]:
+        """Tick (or untick) an organisation in the picker; the ones ticked now."""
+        async with self.db.transaction() as conn:
+            incident = await checks.incident(conn, actor, routing(more), incident_id)
+            await self._routable(conn, incident, organisation_id)
+            await assignment_repo.toggle_pick(conn, incident_id, organisation_id)
+            return await assignment_repo.picks(conn, incident_id)
+
+    async def picks(self, incident_id: int) -> list[int]:
+        async with self.db.read() as conn:
+            return await assignment_repo.picks(conn, incident_id)
+
+    async def _routable(
+        self, conn: aiosqlite.Connection, incident: Incident, organisation_id: int
+    ) -> tuple[Organisation, list[Person]]:
+        org = await directory_repo.organisation(conn, organisation_id)
+        members = await directory_repo.organisation_members(conn, org.id) if org else []
+        if org is None or not members:
+            raise Refused(Denial.NO_SUCH_ORGANISATION, incident.state)
+        if await assignment_repo.active_assignment(conn, incident.id, org.id):
+            raise Refused(Denial.ALREADY_ROUTED, incident.state)
+        return org, members
+
+    async def _route(
+        self,
+        conn: aiosqlite.Connection,
+        actor: Actor,
+        incident: Incident,
+        org: Organisation,
+        reachable: bool,
+    ) -> done.Routed:
+        # Someone is on it already: the one more makes it an answer in parts (p. 17), and
+        # what the others have written becomes their parts.
+        adding = incident.state not in ALLOWED_FROM[Action.ROUTE]
+        fields: dict[str, object] = {
+            "answer_due_at": incident.answer_due_at
+            or self._answer_due(incident.detected_at, incident)
+        }
+        if adding and not incident.parts:
+            for assignment in await assignment_repo.assignments(conn, incident.id):
+                await draft_repo.make_parts(conn, assignment.id)
+        state: State = after_action(Action.ROUTE, incident.state)
+        if adding:
+            fields["parts"] = 1
+            # A returned answer is now a returned part: the whole is in progress.
+            state = State.IN_PROGRESS if incident.state is State.REWORK else incident.state
+        await assignment_repo.add_assignment(conn, incident.id, org.id, self.clock())
+        await repo.update_incident(conn, incident.id, state=state.value, **fields)
+        await self._event(conn, incident.id, actor, "routed", state, organisation_id=org.id)
+        return await self._tell(done.Routed(incident.id, org.id, org.name, reachable))
 
     async def withdraw(
         self, actor: Actor, incident_id: int, organisation_id: int
@@ -236,7 +311,7 @@ class Incidents(UseCases):
                 comment=reason,
             )
             outcome = done.Declined(
-                incident_id, chat_id, assignment.organisation, actor.name, reason
+                incident_id, chat_id, assignment.organisation, actor.name, reason, bool(remaining)
             )
             return await self._tell(outcome)
 

@@ -144,7 +144,7 @@ class Notifier:
             )
             leads = card.chat_id == view.incident.owner_id
             return shown, self.cards.draft_buttons(
-                draft, card.audience, view.incident, leads=leads
+                draft, card.audience, view.incident, leads=leads, parts=view.parts
             )
         if card.audience is CardAudience.PICKER:
             # Its choices stay until the incident is routed; then they are spent.
@@ -206,6 +206,9 @@ class Notifier:
     ) -> None:
         """Render the notice once, and queue it for each chat (`silent`: with no sound)."""
         incident, draft = view.incident, view.draft
+        if notice.draft_id is not None:  # a part, or the answer being composed (p. 17)
+            async with self.db.read() as conn:
+                draft = await draft_repo.get(conn, notice.draft_id)
         if notice.show in (Show.SOURCE_MEDIA, Show.DRAFT_MEDIA):
             media = view.source_media
             if notice.show is Show.DRAFT_MEDIA:
@@ -230,7 +233,9 @@ class Notifier:
             text, cut = self.cards.draft(draft, notice.audience, incident)
             for chat in targets:
                 leads = chat == incident.owner_id
-                markup = self.cards.draft_buttons(draft, notice.audience, incident, leads=leads)
+                markup = self.cards.draft_buttons(
+                    draft, notice.audience, incident, leads=leads, parts=view.parts
+                )
                 card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
                 await self.queue.send_card(
                     card, text, markup, reply_to=notice.reply_to, silent=silent
@@ -253,7 +258,9 @@ class Notifier:
             return
         markup = None
         if notice.buttons is Buttons.EXECUTOR:
-            markup = kb.executor_card(self.texts, incident)
+            markup = self.cards.buttons(view, CardAudience.EXECUTOR, organisation)
+        elif notice.buttons is Buttons.COMPOSE:
+            markup = kb.compose(self.texts, incident.id)
         elif notice.buttons is Buttons.CARD:
             markup = kb.open_card(self.texts, incident.id)
         elif notice.buttons is Buttons.ATTACH_DONE:

@@ -3,7 +3,7 @@ plans (reminders, due, escalations) have come."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 import aiosqlite
@@ -17,6 +17,7 @@ from bot.domain.deadlines import (
     plan,
     running_clocks,
 )
+from bot.domain.model import PartStatus
 from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
 from bot.domain.records import Incident, Timer
@@ -57,8 +58,13 @@ class Timekeeper:
         if found is None:
             return
         incident, organisations = found
+        parts = None
+        if incident.parts:
+            assignments = await assignment_repo.assignments(conn, incident_id)
+            found_parts = await incident_repo.parts(conn, incident, assignments)
+            parts = {p.organisation_id: p.status for p in found_parts}
         running = await repo.running(conn, incident_id)
-        await self._align(conn, incident, organisations, running, now, restart)
+        await self._align(conn, incident, organisations, running, now, restart, parts)
 
     async def start(
         self, conn: aiosqlite.Connection, incident: Incident, now: datetime
@@ -74,9 +80,10 @@ class Timekeeper:
         running: list[Timer],
         now: datetime,
         restart: Collection[Stage],
+        parts: Mapping[int, PartStatus] | None = None,
     ) -> list[Timer]:
         """Returns the timers running afterwards, as `repo.running` orders them."""
-        wanted = running_clocks(incident.state, organisations)
+        wanted = running_clocks(incident.state, organisations, parts)
         kept: dict[Clock, Timer] = {}
         for timer in running:
             clock = Clock(timer.stage, timer.organisation_id)

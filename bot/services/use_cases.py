@@ -50,7 +50,9 @@ class UseCases:
         await assignment_repo.accept_assignment(
             conn, assignment.id, actor.person_id or 0, self.clock()
         )
+        # Answered in parts, one organisation accepting moves the whole only out of ASSIGNED.
         state = after_action(Action.ACCEPT, incident.state)
+        state = state if incident.state is State.ASSIGNED else incident.state
         await repo.update_incident(conn, incident.id, state=state.value)
         org = assignment.organisation_id
         await self._event(conn, incident.id, actor, "accepted", state, organisation_id=org)
