@@ -106,7 +106,12 @@ async def test_picker_pages_order_and_the_cards_own_buttons(
     answer = await coordinator.click("УРЖКК", card)
     assert answer["text"] == "Направлено: МКУ «УРЖКК»"
     # Routed: the card's own buttons are left, and withdrawing to route anew.
-    assert card.buttons == ["↩️ Отозвать и направить другой", SIDE[0], *SIDE[2:]]
+    assert card.buttons == [
+        "↩️ Отозвать и направить другой",
+        "➕ Добавить исполнителя",
+        SIDE[0],
+        *SIDE[2:],
+    ]
     assert "Прорвало трубу" in cast.housing.find("Инцидент №1").text
     assert not emu.failed_requests()
 
