@@ -30,6 +30,7 @@ DIRECTORY_CSV = """организация;тематический блок;фи
 МКУ «Управление образованием»;Образование;Петров Пётр Петрович;заместитель начальника;исполнитель;
 Администрация;;Кузнецов Кирилл Олегович;заместитель главы;заместитель главы;"МКУ «УРЖКК»; МУП «Междуреченский водоканал»"
 Администрация;;Главная Галина Андреевна;глава округа;глава;
+Администрация;;Орлова Ольга Викторовна;заместитель главы;заместитель главы;МКУ «Управление образованием»
 """
 
 
@@ -196,8 +197,9 @@ class Cast:
     water: User  # executor, МУП «Междуреченский водоканал» (block ЖКХ)
     school: User  # executor, МКУ «Управление образованием»
     stranger: User
-    supervisor: User
+    supervisor: User  # deputy head over УРЖКК and the water company
     head: User
+    education_supervisor: User  # deputy head over the education department
 
 
 @pytest.fixture(autouse=True)
@@ -248,6 +250,7 @@ async def cast(harness: Harness, emu: Emulator) -> Cast:
         stranger=User(emu, 3001, "Незнакомец"),
         supervisor=User(emu, 4001, "Кирилл", "Кузнецов"),
         head=User(emu, 4002, "Галина", "Главная"),
+        education_supervisor=User(emu, 4003, "Ольга", "Орлова"),
     )
     for user, name in [
         (people.housing, "Иванова Анна Сергеевна"),
@@ -255,6 +258,7 @@ async def cast(harness: Harness, emu: Emulator) -> Cast:
         (people.school, "Петров Пётр Петрович"),
         (people.supervisor, "Кузнецов Кирилл Олегович"),
         (people.head, "Главная Галина Андреевна"),
+        (people.education_supervisor, "Орлова Ольга Викторовна"),
     ]:
         await user.send(f"/start {codes[name]}")
         assert "Вы зарегистрированы" in user.last().text

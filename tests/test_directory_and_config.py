@@ -39,9 +39,9 @@ def test_import_prints_invites_and_export_round_trips(
     source.write_text(DIRECTORY_CSV, encoding="utf-8")
     assert main(["directory", "import", str(source)]) == 0
     out = capsys.readouterr().out
-    assert "Загружено строк: 5; новых сотрудников: 5" in out
+    assert "Загружено строк: 6; новых сотрудников: 6" in out
     links = [line for line in out.splitlines() if "https://t.me/mcu_test_bot?start=" in line]
-    assert len(links) == 5
+    assert len(links) == 6
     assert any(line.strip().startswith("Иванова Анна Сергеевна, МКУ «УРЖКК»:") for line in links)
 
     exported = admin_env / "export.csv"
@@ -77,7 +77,7 @@ def test_bad_row_rejects_the_whole_file(
     assert "строка 5: больше значений, чем столбцов в заголовке" in err
     # Nothing was written: the earlier directory is intact.
     assert main(["directory", "export"]) == 0
-    assert capsys.readouterr().out.count("\n") == 6
+    assert capsys.readouterr().out.count("\n") == 7
 
 
 def test_cp1251_and_missing_columns(admin_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,8 +41,8 @@ HEAD = To(Recipient.HEAD)
 class Show(StrEnum):
     CARD = "card"  # the incident card for `audience`, kept current
     SOURCE_MEDIA = "source_media"  # the post's photos, videos and documents
-    DRAFT = "draft"  # the latest draft for `audience`, kept current
-    DRAFT_MEDIA = "draft_media"  # the draft's evidence
+    DRAFT = "draft"  # the outcome's draft (else the answer's latest), kept current
+    DRAFT_MEDIA = "draft_media"  # that draft's evidence
     TEXT = "text"  # `message`, a macro of templates/messages.html.j2
 
 
@@ -67,7 +67,6 @@ class Notice:
     buttons: Buttons | None = None
     reply_to: int | None = None
     skip_chat: int | None = None  # not to this chat even if it is one of `to`
-    draft_id: int | None = None  # DRAFT, DRAFT_MEDIA: this draft, not the incident's answer
 
 
 def text(
@@ -90,11 +89,5 @@ def text(
     )
 
 
-def show(
-    to: To | tuple[To, ...],
-    what: Show,
-    audience: CardAudience | None = None,
-    *,
-    draft_id: int | None = None,
-) -> Notice:
-    return Notice(to if isinstance(to, tuple) else (to,), what, audience, draft_id=draft_id)
+def show(to: To | tuple[To, ...], what: Show, audience: CardAudience | None = None) -> Notice:
+    return Notice(to if isinstance(to, tuple) else (to,), what, audience)

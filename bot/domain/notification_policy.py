@@ -163,12 +163,12 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
-        case PartIn(draft_id=draft, received=received, expected=expected):
+        case PartIn(received=received, expected=expected):
             # p. 17: each part goes to the coordinator as it arrives; with all of them in,
             # the coordinator is asked to compose the answer.
             told = [
-                show(OWNER, Show.DRAFT_MEDIA, draft_id=draft),
-                show(OWNER, Show.DRAFT, CardAudience.APPROVAL, draft_id=draft),
+                show(OWNER, Show.DRAFT_MEDIA),
+                show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
             if received >= expected:
                 told.append(
@@ -181,8 +181,8 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     )
                 )
             return told
-        case Composing(chat_id=chat, draft_id=draft, refreshed=False):
-            return [show(To.chat(chat), Show.DRAFT, CardAudience.DRAFT, draft_id=draft)]
+        case Composing(chat_id=chat, refreshed=False):
+            return [show(To.chat(chat), Show.DRAFT, CardAudience.DRAFT)]
         case Approved(kind=kind, organisations=orgs, attachments=attachments):
             # p. 14, 16: the executor learns it is approved; the coordinator gets the text to
             # place in «Инцидент Менеджмент», with its evidence and «Опубликовано».
@@ -192,6 +192,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     "approved_to_executor",
                     incident_id=outcome.incident_id,
                     kind=kind,
+                    composed=outcome.composed,
                 ),
                 text(
                     OWNER,

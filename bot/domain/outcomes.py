@@ -195,6 +195,7 @@ class Approved(Outcome):
     kind: AnswerKind
     organisations: tuple[int, ...]  # working on it
     attachments: int  # the evidence that goes with the text
+    composed: bool = False  # composed by the coordinator from the parts (p. 17)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,9 @@ async def show_block(
     await _show_organisations(
         query, callback_answer, callback_data, directory, notifier, texts, picked
     )
-    if callback_data.block and callback_data.act is PickAct.BLOCK:
+    if callback_data.act is PickAct.MULTI:
+        callback_answer.text = texts.alert("pick_several")
+    elif callback_data.block:
         callback_answer.text = await directory.block_name(callback_data.block)
 
 

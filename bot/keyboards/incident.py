@@ -287,9 +287,11 @@ def retick(
             continue  # not the picker's, or the old «Направить выбранным»
         rows.append(
             [
-                _button(("✅ " if d.org in picked else "") + b.text.removeprefix("✅ "), d)
-                if d.act is PickAct.TOGGLE
-                else b
+                _button(
+                    ("✅ " if d.act is PickAct.TOGGLE and d.org in picked else "")
+                    + b.text.removeprefix("✅ "),
+                    d,
+                )
                 for b, d in zip(row, datas, strict=True)
             ]
         )
@@ -337,7 +339,9 @@ def draft_editor(
         texts.word("BUTTON", "attach"),
         IncidentCb(act=IncidentAct.ATTACH, incident=draft.incident_id),
     )
-    submit = _button(texts.word("BUTTON", "submit"), DraftCb(act=DraftAct.SUBMIT, draft=draft.id))
+    # A part goes to the coordinator to be composed with the others, not for approval.
+    label = texts.word("BUTTON", "submit_part" if draft.part else "submit")
+    submit = _button(label, DraftCb(act=DraftAct.SUBMIT, draft=draft.id))
     named = {
         "promise": draft.promised_at,
         "responsible": draft.responsible,

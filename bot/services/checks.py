@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain.actions import EXECUTOR_ACTIONS, Action, Actor, Denial, Refused, check, taken_as
-from bot.domain.model import AssignmentStatus
+from bot.domain.model import AssignmentStatus, DraftState
 from bot.domain.parts import executor_state
 from bot.domain.records import Assignment, Draft, Incident, Part
 from storage import assignments as assignment_repo
@@ -72,6 +72,8 @@ async def draft(
     checked = await incident(conn, actor, action, draft.incident_id, draft)
     if not draft.latest:
         raise Refused(Denial.OLD_VERSION, checked.state)
+    if taken_as(action, draft) is Action.RETURN_PART and draft.state is not DraftState.SUBMITTED:
+        raise Refused(Denial.WRONG_STATE, checked.state)  # returned already: not asked again
     if taken_as(action, draft) in EXECUTOR_ACTIONS:
         # Each organisation writes its own part, never another's.
         mine = await assignment_repo.active_assignment(

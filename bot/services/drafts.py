@@ -247,7 +247,7 @@ class Drafts(UseCases):
     ) -> done.Composing:
         """Keep or drop a part's evidence in the composed answer (it toggles)."""
         async with self.db.transaction() as conn:
-            draft, incident = await checks.draft(conn, actor, Action.WRITE, draft_id)
+            draft, incident = await checks.draft(conn, actor, Action.COMPOSE, draft_id)
             part = await draft_repo.get(conn, part_id)
             if (
                 not draft.composed
@@ -331,7 +331,9 @@ class Drafts(UseCases):
         async with self.db.transaction() as conn:
             draft, incident = await self._decide(conn, actor, draft_id, Action.APPROVE, None)
             orgs = tuple(await checks.organisations(conn, incident.id))
-            outcome = done.Approved(incident.id, draft.id, draft.kind, orgs, draft.attachments)
+            outcome = done.Approved(
+                incident.id, draft.id, draft.kind, orgs, draft.attachments, draft.composed
+            )
             return await self._tell(outcome)
 
     async def return_draft(

@@ -58,8 +58,15 @@ class Notifier:
         silent = arrives_silently(
             outcome, view.incident.category, self.clock(), self.cards.calendar
         )
+        # The draft the outcome is about: a part or a composed answer is not the latest
+        # version of the incident's answer that a view carries.
+        draft_id = getattr(outcome, "draft_id", None)
+        draft = view.draft
+        if draft_id is not None and (draft is None or draft.id != draft_id):
+            async with self.db.read() as conn:
+                draft = await draft_repo.get(conn, draft_id)
         for notice in notices(outcome):
-            await self._deliver(notice, view, routing, chats, silent)
+            await self._deliver(notice, view, draft, routing, chats, silent)
 
     async def unreachable(self, chat_id: int, reason: str) -> None:
         """The sender cannot write to this chat, for good: the coordinators learn who."""
@@ -172,6 +179,7 @@ class Notifier:
         self,
         notice: Notice,
         view: IncidentView,
+        draft: Draft | None,
         routing: RoutingChoices | None,
         chats: dict[To, list[int]],
         silent: bool,
@@ -186,7 +194,7 @@ class Notifier:
             told.update(targets)
             if targets:
                 organisation = to.id if to.recipient is Recipient.ORGANISATION else None
-                await self._show(targets, notice, view, routing, organisation, silent)
+                await self._show(targets, notice, view, draft, routing, organisation, silent)
 
     async def _owner(self, view: IncidentView) -> list[int]:
         """The coordinator who leads the incident; all of them if that one is no longer a
@@ -200,15 +208,13 @@ class Notifier:
         targets: list[int],
         notice: Notice,
         view: IncidentView,
+        draft: Draft | None,
         routing: RoutingChoices | None,
         organisation: int | None,
         silent: bool,
     ) -> None:
         """Render the notice once, and queue it for each chat (`silent`: with no sound)."""
-        incident, draft = view.incident, view.draft
-        if notice.draft_id is not None:  # a part, or the answer being composed (p. 17)
-            async with self.db.read() as conn:
-                draft = await draft_repo.get(conn, notice.draft_id)
+        incident = view.incident
         if notice.show in (Show.SOURCE_MEDIA, Show.DRAFT_MEDIA):
             media = view.source_media
             if notice.show is Show.DRAFT_MEDIA:

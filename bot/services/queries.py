@@ -57,6 +57,9 @@ class Queries:
         """The incident's draft, if a colleague of the person is writing it."""
         async with self.db.read() as conn:
             draft = await draft_repo.latest(conn, incident_id)
+            part = await checks.part(conn, incident_id, actor.organisation_id or 0)
+        if part is not None and part.draft is not None:
+            draft = part.draft  # answered in parts: the organisation's own part (p. 17)
         return draft if draft and someone_else_writes(actor, draft) else None
 
     async def open_list(
