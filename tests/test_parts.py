@@ -260,7 +260,9 @@ async def test_bad_input_about_parts_changes_nothing(cast: Cast, harness: Harnes
     await housing.click("Ответить")
     await housing.send("Часть УРЖКК.")
     housing_draft = housing.find("Ваша часть ответа")
-    draft_id = housing_draft.button("Отправить часть")["callback_data"].split(":")[2]
+    send = housing_draft.button("Отправить часть")
+    assert send is not None
+    draft_id = str(send["callback_data"]).split(":")[2]
     answer = await water.press(water.find("Инцидент №1"), f"d1:s:{draft_id}:final")
     assert answer["text"] == "Инцидент направлен не вашей организации."
     # A part has no kind of its own: the coordinator chooses it when composing.
