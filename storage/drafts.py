@@ -196,6 +196,11 @@ async def organisation_of(conn: aiosqlite.Connection, draft_id: int) -> int | No
     return int(row[0]) if row else None
 
 
+async def drop_evidence(conn: aiosqlite.Connection, draft_id: int) -> None:
+    """A composed answer rebuilt: its copies of the parts' evidence go (copied anew)."""
+    await conn.execute("DELETE FROM attachments WHERE draft_id = ?", (draft_id,))
+
+
 async def keep_evidence(
     conn: aiosqlite.Connection, draft_id: int, part_id: int, keep: bool
 ) -> None:

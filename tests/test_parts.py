@@ -158,6 +158,7 @@ async def test_three_organisations_answer_in_parts_and_the_coordinator_composes(
         "⚪ Запрос уточнения",
         "✏️ Изменить текст",
         f"✅ 📎 {SCHOOL}: 1",
+        "🔄 Собрать заново из частей",
         "✅ Согласовать",
     ]
     # The coordinator writes the final text and drops the school's photo.
@@ -322,6 +323,16 @@ async def test_a_restart_in_the_middle_of_parts_loses_nothing(
     assert "Часть УРЖКК.\n\nВодоканал проверит колодец\nи заменит задвижку." in (
         coordinator.last().text
     )
+
+    # Composed before the last part came: pressed again it is the same draft; «Собрать
+    # заново» takes the late part in.
+    composed = coordinator.last()
+    await write_part(cast.school, "Школа закрыла спортплощадку.")
+    await coordinator.click("Составить ответ", coordinator.last())
+    assert coordinator.last().text == composed.text  # shown again, not rebuilt
+    answer = await coordinator.click("Собрать заново", composed)
+    assert answer["text"] == "Ответ собран заново из присланных частей"
+    assert "и заменит задвижку.\n\nШкола закрыла спортплощадку." in composed.text
 
 
 async def test_part_terms_over_a_weekend_and_a_holiday(

@@ -81,9 +81,10 @@ async def compose(
     drafts: Drafts,
     texts: Texts,
 ) -> None:
-    """The answer from the organisations' parts (p. 17)."""
-    await drafts.compose(actor, chat_of(query), callback_data.incident)
-    callback_answer.text = texts.alert("composing")
+    """The answer from the organisations' parts (p. 17); «Собрать заново» rebuilds it."""
+    anew = callback_data.act is IncidentAct.COMPOSE_ANEW
+    await drafts.compose(actor, chat_of(query), callback_data.incident, anew=anew)
+    callback_answer.text = texts.alert("composed_anew" if anew else "composing")
 
 
 async def keep_evidence(
@@ -97,7 +98,9 @@ async def keep_evidence(
 
 def create_router() -> Router:
     router = Router(name="approval")
-    router.callback_query.register(compose, IncidentCb.filter(F.act == IncidentAct.COMPOSE))
+    router.callback_query.register(
+        compose, IncidentCb.filter(F.act.in_({IncidentAct.COMPOSE, IncidentAct.COMPOSE_ANEW}))
+    )
     router.callback_query.register(keep_evidence, EvidenceCb.filter())
     # The answer composed from parts names an interim answer's details too (p. 20).
     router.message.register(

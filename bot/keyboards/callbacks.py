@@ -23,6 +23,7 @@ class IncidentAct(StrEnum):
     CITIZEN_REPLY = "ctz"  # asks for the citizen's reply to a clarification
     TAKE_OVER = "tko"
     COMPOSE = "cmp"  # the answer from the organisations' parts (p. 17)
+    COMPOSE_ANEW = "cma"  # … rebuilt from the parts in now
 
 
 class IncidentCb(CallbackData, prefix="i1"):

@@ -383,8 +383,15 @@ def compose_editor(
         for p in parts
         if p.draft is not None and p.status is PartStatus.IN and p.draft.attachments
     ]
+    anew = IncidentCb(act=IncidentAct.COMPOSE_ANEW, incident=draft.incident_id)
     approve = DraftCb(act=DraftAct.APPROVE, draft=draft.id)
-    return _keyboard(*rows, [text], *evidence, [_button(texts.word("BUTTON", "approve"), approve)])
+    return _keyboard(
+        *rows,
+        [text],
+        *evidence,
+        [_button(texts.word("BUTTON", "compose_anew"), anew)],
+        [_button(texts.word("BUTTON", "approve"), approve)],
+    )
 
 
 def part_review(texts: Texts, draft: Draft) -> InlineKeyboardMarkup | None:

@@ -213,34 +213,42 @@ class Drafts(UseCases):
         outcome = done.PartIn(incident.id, draft.id, draft.organisation, received, len(expected))
         return await self._tell(outcome)
 
-    async def compose(self, actor: Actor, chat_id: int, incident_id: int) -> done.Composing:
+    async def compose(
+        self, actor: Actor, chat_id: int, incident_id: int, *, anew: bool = False
+    ) -> done.Composing:
         """The coordinator composes the answer from the parts in (p. 17): it starts as the
-        parts joined, with their evidence; pressed again, the same draft is shown."""
+        parts joined, with their evidence. Pressed again, the same draft is shown; `anew`
+        («Собрать заново»), it is rebuilt from the parts in now (a part came late)."""
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.COMPOSE, incident_id)
             if not incident.parts:
                 raise Refused(Denial.WRONG_STATE, incident.state)
             latest = await draft_repo.latest(conn, incident_id)
-            if latest and latest.composed and latest.state is DraftState.EDITING:
-                return await self._tell(done.Composing(incident_id, chat_id, latest.id))
+            editing = latest if latest and latest.composed else None
+            if editing and editing.state is not DraftState.EDITING:
+                editing = None
+            if editing and not anew:
+                return await self._tell(done.Composing(incident_id, chat_id, editing.id))
             view = await repo.view(conn, incident_id)
             assert view is not None
             ready = parts_in(view.parts)
             if not ready:
                 raise Refused(Denial.NO_PARTS, incident.state)
-            draft_id = await draft_repo.create(
-                conn,
-                incident_id,
-                None,
-                actor.person_id,
-                self.clock(),
-                text=joined_text(view.parts),
-            )
+            text = joined_text(view.parts)
+            if editing:
+                draft_id = editing.id
+                await draft_repo.update(conn, draft_id, text=text)
+                await draft_repo.drop_evidence(conn, draft_id)
+            else:
+                draft_id = await draft_repo.create(
+                    conn, incident_id, None, actor.person_id, self.clock(), text=text
+                )
             for part in ready:
                 if part.draft and part.draft.attachments:
                     await draft_repo.keep_evidence(conn, draft_id, part.draft.id, keep=True)
             await self._event(conn, incident_id, actor, "composing", incident.state)
-            return await self._tell(done.Composing(incident_id, chat_id, draft_id))
+            outcome = done.Composing(incident_id, chat_id, draft_id, refreshed=editing is not None)
+            return await self._tell(outcome)
 
     async def keep_evidence(
         self, actor: Actor, chat_id: int, draft_id: int, part_id: int
