@@ -92,15 +92,17 @@ class Database:
             # executescript commits on its own; the version bump is in the same script so a
             # crash never leaves a half-applied migration marked as done.
             # Foreign keys are off while a table is rebuilt (SQLite's way to change a
-            # column), then checked before they are on again.
+            # column), and checked before the migration commits.
             await self.conn.execute("PRAGMA foreign_keys=OFF")
             try:
                 await self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};"
                 )
                 broken = await fetch_all(self.conn, "PRAGMA foreign_key_check")
                 if broken:
+                    await self.conn.execute("ROLLBACK")
                     raise RuntimeError(f"migration {version:03d} broke references: {broken}")
+                await self.conn.execute("COMMIT")
             finally:
                 await self.conn.execute("PRAGMA foreign_keys=ON")
 

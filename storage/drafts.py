@@ -3,6 +3,7 @@ media and the evidence of drafts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +48,14 @@ def _draft(r: Any) -> Draft:
         responsible=r["responsible"],
         actions=r["actions"],
         part=bool(r["part"]),
-        evidence_from=tuple(int(n) for n in (r["evidence_from"] or "").split(",") if n),
+        evidence_from=_ids(r["evidence_from"]),
+        composed_from=_ids(r["composed_from"]),
+        rework=bool(r["rework"]),
     )
+
+
+def _ids(joined: str | None) -> tuple[int, ...]:
+    return tuple(int(n) for n in (joined or "").split(",") if n)
 
 
 async def get(conn: aiosqlite.Connection, draft_id: int) -> Draft | None:
@@ -112,6 +119,7 @@ async def create(
     copy_from: Draft | None = None,
     part: bool = False,
     text: str = "",
+    composed_from: Iterable[int] = (),
 ) -> int:
     """A new version of the incident's answer (`assignment_id` None: composed by the
     coordinator) or, with `part`, of an organisation's part."""
@@ -124,7 +132,8 @@ async def create(
     row = await fetch_one(
         conn,
         "INSERT INTO drafts(incident_id, assignment_id, part, version, kind, text, state,"
-        " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, 'editing', ?, ?) RETURNING id",
+        " author_id, created_at, composed_from) VALUES (?, ?, ?, ?, ?, ?, 'editing', ?, ?, ?)"
+        " RETURNING id",
         (
             incident_id,
             assignment_id,
@@ -134,13 +143,15 @@ async def create(
             copy_from.text if copy_from else text,
             author_id,
             to_db_time(now),
+            ",".join(map(str, composed_from)) or None,
         ),
     )
     draft_id = int(row[0])  # type: ignore[index]
     if copy_from:
         # The interim answer's term, who and what stay too (p. 20).
         await conn.execute(
-            "UPDATE drafts SET promised_at = ?, responsible = ?, actions = ? WHERE id = ?",
+            "UPDATE drafts SET promised_at = ?, responsible = ?, actions = ?, rework = 1"
+            " WHERE id = ?",
             (
                 to_db_time(copy_from.promised_at) if copy_from.promised_at else None,
                 copy_from.responsible,
@@ -176,12 +187,26 @@ async def make_parts(conn: aiosqlite.Connection, assignment_id: int) -> None:
     )
 
 
-async def consume_parts(conn: aiosqlite.Connection, incident_id: int, now: datetime) -> None:
-    """The parts in went into the published answer: the next answer needs new ones."""
+async def consume_parts(
+    conn: aiosqlite.Connection, part_ids: Iterable[int], now: datetime
+) -> None:
+    """The parts the published answer was built from are used: the next answer needs new
+    ones (a part that came after composing waits for it)."""
+    for part_id in part_ids:
+        await conn.execute(
+            "UPDATE drafts SET state = 'published', published_at = ?"
+            " WHERE id = ? AND part = 1 AND state = 'submitted'",
+            (to_db_time(now), part_id),
+        )
+
+
+async def drop_copies_of(conn: aiosqlite.Connection, part_id: int) -> None:
+    """A part returned or withdrawn: an answer still being composed loses its evidence."""
     await conn.execute(
-        "UPDATE drafts SET state = 'published', published_at = ?"
-        " WHERE incident_id = ? AND part = 1 AND state = 'submitted'",
-        (to_db_time(now), incident_id),
+        "DELETE FROM attachments WHERE copied_from IN"
+        " (SELECT id FROM attachments WHERE draft_id = ?) AND draft_id IN"
+        " (SELECT id FROM drafts WHERE assignment_id IS NULL AND state = 'editing')",
+        (part_id,),
     )
 
 
@@ -222,6 +247,8 @@ async def keep_evidence(
 
 
 async def update(conn: aiosqlite.Connection, draft_id: int, **fields: Any) -> None:
+    if "composed_from" in fields:
+        fields["composed_from"] = ",".join(map(str, fields["composed_from"])) or None
     values = {
         k: to_db_time(v) if isinstance(v, datetime) else getattr(v, "value", v)
         for k, v in fields.items()

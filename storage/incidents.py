@@ -120,7 +120,8 @@ async def repeat(conn: aiosqlite.Connection, incident_id: int) -> Repeat | None:
         conn,
         "SELECT e.id, (SELECT a.organisation_id FROM drafts d JOIN assignments a"
         " ON a.id = d.assignment_id WHERE d.incident_id = e.id AND d.state = 'published'"
-        " AND d.kind != 'clarification' ORDER BY d.version DESC LIMIT 1) AS organisation_id,"
+        " AND d.kind != 'clarification' ORDER BY d.published_at DESC, d.id DESC LIMIT 1)"
+        " AS organisation_id,"
         " (SELECT d.text FROM drafts d WHERE d.incident_id = e.id AND d.state = 'published'"
         " AND d.part = 0 AND d.kind != 'clarification' ORDER BY d.published_at DESC LIMIT 1)"
         " AS answer"
@@ -161,7 +162,10 @@ async def parts(
     if not incident.parts:
         return []
     latest = await drafts.latest_parts(conn, incident.id)
-    return [Part(a, latest.get(a.id)) for a in assignments if a.withdrawn_at is None]
+    # One part per organisation: its latest assignment (one that declined may be sent the
+    # incident again).
+    last = {a.organisation_id: a for a in assignments}
+    return [Part(a, latest.get(a.id)) for a in last.values() if a.withdrawn_at is None]
 
 
 async def incident_with_active(

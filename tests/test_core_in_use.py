@@ -253,7 +253,7 @@ async def test_the_coordinator_withdraws_and_reroutes_before_approval(
     answer = await coordinator.click("Отозвать и направить другой", card)
     assert answer["text"] == "Отозвано у МКУ «УРЖКК». Выберите, кому направить"
     assert "отозван координатором МЦУ" in housing.last().text
-    assert "Статус: инцидент отозван у организации" in housing_preview.text
+    assert "Статус: не нужен: инцидент больше не у этой организации" in housing_preview.text
     assert housing_preview.buttons == []
     assert housing_card.buttons == []
     assert "ЖКХ" in card.buttons  # the picker again

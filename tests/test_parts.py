@@ -367,3 +367,145 @@ async def test_not_confirmed_term_over_a_weekend(
     assert "Срок ответа: до 10.03.2026 12:00" in card.text
     assert await tick_at(harness, clock, "2026-03-10T11:30") == ["answer:remind"]
     assert await tick_at(harness, clock, "2026-03-10T12:00") == ["answer:due"]
+
+
+async def test_two_added_at_once_make_the_draft_in_progress_a_part(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator, housing = cast.coordinator, cast.housing
+    await route_new_incident(cast, text=POST)
+    await housing.click("Ответить")
+    await housing.send("Трубу заменим до вечера.")
+    editor = housing.find("Черновик: инцидент №1")
+    card = coordinator.find("Инцидент №1")
+    await coordinator.click("Добавить исполнителя", card)
+    await coordinator.click("ЖКХ", card)
+    await coordinator.click("Выбрать несколько", card)
+    await coordinator.click("водоканал", card)
+    await coordinator.click("К блокам", card)
+    await coordinator.click("Образование", card)
+    await coordinator.click("Управление образованием", card)
+    await coordinator.click("Направить выбранным (2)", card)
+    assert "Ваша часть ответа: инцидент №1" in editor.text  # the same message, edited
+    await housing.click("Отправить часть координатору", editor)
+    assert harness.app is not None
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    assert view.incident.state == "in_progress"  # a part in, not an answer to approve
+    assert [p.status for p in view.parts] == ["in", "waiting", "waiting"]
+
+
+async def test_a_declined_draft_does_not_block_the_next_organisation(cast: Cast) -> None:
+    housing, water = cast.housing, cast.water
+    await route_new_incident(cast)
+    await housing.click("Ответить")
+    await housing.send("Начали писать, но это не наше.")
+    await housing.click("Не наше", housing.find("Инцидент №1"))
+    await housing.send("Это сети водоканала.")
+    await cast.coordinator.click("водоканал", cast.coordinator.last())
+    await water.click("Ответить", water.find("Инцидент №1"))
+    await water.send("Водоканал заменит трубу.")
+    preview = water.last()
+    assert "Черновик: инцидент №1, версия 2" in preview.text
+    assert "Начали писать" not in preview.text
+    answer = await water.click("Отправить на согласование", preview)
+    assert answer["text"] == "Отправлено на согласование"
+
+
+async def test_the_answer_uses_only_the_parts_it_was_composed_from(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator = cast.coordinator
+    card = await send_to_three(cast)
+    await write_part(cast.housing, "Часть УРЖКК.")
+    await coordinator.click("Составить ответ", card)
+    composed = coordinator.last()
+    # The coordinator may not submit their own answer as if it were a draft (forged).
+    draft_id = str(composed.button("Согласовать")["callback_data"]).split(":")[2]  # type: ignore[index]
+    answer = await coordinator.press(composed, f"d1:s:{draft_id}:final")
+    assert "только исполнителю" in answer["text"]
+    await write_part(cast.water, "Часть водоканала.")  # after composing
+    await coordinator.click("Промежуточный", composed)
+    await coordinator.click("Согласовать", composed)
+    await coordinator.click("Опубликовано", coordinator.last())
+    assert harness.app is not None
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    assert view.incident.state == "awaiting_final"
+    # The late part was not published: it is in for the final answer.
+    assert [p.status for p in view.parts] == ["waiting", "in", "waiting"]
+
+
+async def test_a_part_returned_after_composing_is_not_approved_with_it(cast: Cast) -> None:
+    coordinator = cast.coordinator
+    card = await send_to_three(cast)
+    await write_part(cast.school, "Часть школы.", photo=True)
+    await coordinator.click("Составить ответ", card)
+    composed = coordinator.last()
+    assert f"✅ 📎 {SCHOOL}: 1" in composed.buttons
+    await coordinator.click("Вернуть часть", coordinator.find("Часть ответа: инцидент №1"))
+    await coordinator.send("Фото не того двора.")
+    assert f"✅ 📎 {SCHOOL}: 1" not in composed.buttons  # its evidence left the answer
+    answer = await coordinator.click("Согласовать", composed)
+    assert "Нажмите «🔄 Собрать заново из частей»" in answer["text"]
+    answer = await coordinator.click("Собрать заново", composed)
+    assert "Ещё ни одна организация не прислала" in answer["text"]
+
+
+async def test_a_returned_part_keeps_its_rework_clock_while_rewritten(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator, housing = cast.coordinator, cast.housing
+    await send_to_three(cast)
+    await write_part(housing, "Часть УРЖКК.")
+    await coordinator.click("Вернуть часть", coordinator.find("Часть ответа: инцидент №1"))
+    await coordinator.send("Добавьте сроки.")
+    await housing.click("Ответить")
+    await housing.send("Сроки: до 14:00.")
+    await write_part(cast.water, "Часть водоканала.")  # any change re-syncs the clocks
+    assert harness.app is not None
+    view = await harness.app.queries.view(1)
+    assert view is not None
+    housing_org = view.assignments[0].organisation_id
+    assert ("rework", housing_org) in {(t.stage, t.organisation_id) for t in view.timers}
+    assert "ваша часть — на доработке" in housing.find("Инцидент №1").text
+
+
+async def test_the_coordinators_own_term_is_never_escalated(
+    cast: Cast, harness: Harness, clock: FakeClock
+) -> None:
+    await send_to_three(cast)
+    for executor in (cast.housing, cast.water, cast.school):
+        await write_part(executor, "Часть.")
+    seen = {u: len(u.inbox()) for u in (cast.head, cast.supervisor, cast.education_supervisor)}
+    assert await tick_at(harness, clock, "2026-03-02T16:00") == ["answer:due"]
+    assert "истёк" in cast.coordinator.last().text
+    assert await tick_at(harness, clock, "2026-03-04T17:30") == []
+    assert {u: len(u.inbox()) for u in seen} == seen
+
+
+async def test_an_organisation_sent_it_again_after_declining_has_one_part(
+    cast: Cast, harness: Harness
+) -> None:
+    coordinator, water = cast.coordinator, cast.water
+    card = await send_to_three(cast)
+    await water.click("Не наше", water.find("Инцидент №1"))
+    await water.send("Не наше.")
+    await coordinator.click("Добавить исполнителя", card)
+    await coordinator.click("ЖКХ", card)
+    await coordinator.click("водоканал", card)
+    assert f"⏳ {WATER} — готовится" in card.text  # one part for it, the new one
+    assert f"↩️ {WATER} — «не наше»" not in card.text
+    await write_part(water, "Всё-таки наше: заменим задвижку.")
+    assert "ваша часть — получена" in water.find("Инцидент №1").text
+
+
+async def test_the_last_missing_part_declined_asks_to_compose(cast: Cast) -> None:
+    await send_to_three(cast)
+    await write_part(cast.housing, "Часть УРЖКК.")
+    await write_part(cast.school, "Часть школы.")
+    await cast.water.click("Не наше", cast.water.find("Инцидент №1"))
+    await cast.water.send("Не наше.")
+    ready = cast.coordinator.last()
+    assert "все части ответа получены (2)" in ready.text
+    assert ready.buttons == ["🧩 Составить ответ из частей"]

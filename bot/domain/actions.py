@@ -142,6 +142,7 @@ class Denial(StrEnum):
     NO_PARTS = "no_parts"  # composing an answer before any part came in
     NO_PICKS = "no_picks"  # «Отправить выбранным» with nobody ticked
     PARTS_NEED_EVIDENCE = "parts_need_evidence"  # a composed fast-track answer without any
+    PARTS_CHANGED = "parts_changed"  # a part it was composed from was since returned or withdrawn
 
 
 class Refused(Exception):
@@ -250,7 +251,7 @@ def taken_as(action: Action, draft: Draft | None = None) -> Action:
     """What a press means on a draft: on an answer composed from parts the coordinator
     writes, and approves without a separate submission; a part is returned to its
     organisation alone (p. 17)."""
-    composing = (Action.WRITE, Action.SUBMIT, Action.EDIT_DRAFT, Action.APPROVE)
+    composing = (Action.WRITE, Action.EDIT_DRAFT, Action.APPROVE)  # not SUBMIT: approved
     if draft is not None and draft.composed and action in composing:
         return Action.COMPOSE
     if draft is not None and draft.part and action is Action.RETURN:
@@ -263,7 +264,8 @@ def someone_else_writes(actor: Actor, draft: Draft) -> bool:
     taken over, never overwritten."""
     started = bool(draft.text.strip() or draft.attachments)
     return (
-        draft.state is DraftState.EDITING
+        not draft.composed  # the coordinator's, and whoever leads the incident continues it
+        and draft.state is DraftState.EDITING
         and started
         and draft.author_id not in (None, actor.person_id)
     )

@@ -80,7 +80,7 @@ def _part_clocks(
     clocks = {Clock(whole, None)}
     for org in organisations:
         status = parts.get(org, PartStatus.WAITING)
-        if status is PartStatus.RETURNED:
+        if status is PartStatus.RETURNED and each is not None:  # not while the citizen is asked
             clocks.add(Clock(Stage.REWORK, org))
         elif status is PartStatus.WAITING and each is not None:
             clocks.add(Clock(each, org))
@@ -107,8 +107,12 @@ def plan(
     stage: Stage,
     started: datetime,
     due: datetime,
+    *,
+    executor: bool = True,
 ) -> list[Step]:
-    """Every moment to act while the stage runs, in order (none for a quiet stage)."""
+    """Every moment to act while the stage runs, in order (none for a quiet stage).
+    `executor`: the clock is an organisation's (the coordinator's own, p. 17, is reminded
+    and told when due, never escalated)."""
     if stage in QUIET_STAGES:
         return []
     begin = calendar.add(started, timedelta(0))
@@ -119,7 +123,7 @@ def plan(
     }
     steps = [Step(at, StepKind.REMIND) for at in sorted(m for m in moments if begin < m < due)]
     steps.append(Step(due, StepKind.DUE, 1))
-    if stage in EXECUTOR_STAGES:  # point 24: overdue executor terms escalate
+    if stage in EXECUTOR_STAGES and executor:  # point 24: overdue executor terms escalate
         for number in range(2, policy.escalation_times + 1):
             at = calendar.add(due, policy.escalation_every * (number - 1))
             steps.append(Step(at, StepKind.ESCALATE, number))

@@ -64,6 +64,21 @@ def _to_head(outcome: Outcome, significant: bool) -> list[Notice]:
     ]
 
 
+def _all_in(outcome: Outcome, count: int) -> list[Notice]:
+    """p. 17: with every part in, the coordinator is asked to compose the answer."""
+    if not count:
+        return []
+    return [
+        text(
+            OWNER,
+            "parts_all_in",
+            incident_id=outcome.incident_id,
+            count=count,
+            buttons=Buttons.COMPOSE,
+        )
+    ]
+
+
 def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
     match outcome:
         case Opened(chat_id=chat, new=True):
@@ -99,7 +114,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     )
                 )
             return told
-        case Declined(chat_id=chat):
+        case Declined(chat_id=chat, all_in=all_in):
             # p. 11: back to the coordinator with the reason, ready to be routed again.
             return [
                 text(
@@ -113,6 +128,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     buttons=Buttons.ROUTING,
                 ),
                 text(To.chat(chat), "declined_done", incident_id=outcome.incident_id),
+                *_all_in(outcome, all_in),
             ]
         case DraftReady(chat_id=chat, reply_to=reply_to, too_late=too_late):
             # The draft as it stands; it says that a further message joins it.
@@ -170,17 +186,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
-            if received >= expected:
-                told.append(
-                    text(
-                        OWNER,
-                        "parts_all_in",
-                        incident_id=outcome.incident_id,
-                        count=received,
-                        buttons=Buttons.COMPOSE,
-                    )
-                )
-            return told
+            return told + _all_in(outcome, received if received >= expected else 0)
         case Composing(chat_id=chat, refreshed=False):
             return [show(To.chat(chat), Show.DRAFT, CardAudience.DRAFT)]
         case Approved(kind=kind, organisations=orgs, attachments=attachments):
@@ -204,12 +210,13 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.PUBLISH),
             ]
-        case Withdrawn(organisation_id=org):
+        case Withdrawn(organisation_id=org, all_in=all_in):
             # The coordinator took it back: the organisation stops working on it.
             return [
                 text(
                     To.organisation(org), "withdrawn_to_executor", incident_id=outcome.incident_id
-                )
+                ),
+                *_all_in(outcome, all_in),
             ]
         case Cancelled(organisations=orgs, chat_id=chat, reason=reason):
             return [

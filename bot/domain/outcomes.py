@@ -66,6 +66,7 @@ class NotRouted:
 class Withdrawn(Outcome):
     organisation_id: int
     organisation: str
+    all_in: int = 0  # with it gone, all the parts are in: how many
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Declined(Outcome):
     person: str
     reason: str
     others: bool = False  # other organisations go on with their parts (p. 17)
+    all_in: int = 0  # with it gone, all the parts are in: how many
 
 
 @dataclass(frozen=True)

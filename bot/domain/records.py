@@ -101,6 +101,8 @@ class Draft:
     actions: str | None = None
     part: bool = False  # one organisation's part of an answer composed from several
     evidence_from: tuple[int, ...] = ()  # composed: the parts whose evidence it carries
+    composed_from: tuple[int, ...] = ()  # composed: the part versions it was built from
+    rework: bool = False  # it reworks a version returned with reasons
 
     @property
     def composed(self) -> bool:
@@ -163,8 +165,9 @@ class Part:
         state = self.draft.state if self.draft else None
         if state is DraftState.SUBMITTED:
             return PartStatus.IN
-        if state is DraftState.RETURNED:
-            return PartStatus.RETURNED
+        reworking = state is DraftState.EDITING and self.draft is not None and self.draft.rework
+        if state is DraftState.RETURNED or reworking:
+            return PartStatus.RETURNED  # until the reworked part is sent
         # Editing, or used in an answer already published (an interim one): a new part is due.
         return PartStatus.WAITING
 

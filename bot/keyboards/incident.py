@@ -262,7 +262,9 @@ def organisations(
         texts.word("BUTTON", "blocks"),
         PickCb(act=PickAct.BLOCKS, incident=incident_id, multi=multi, more=more),
     )
-    if picked is None:
+    if picked is None and not block_id:
+        choose = []  # search results: ticking starts from a block's list
+    elif picked is None:
         several = PickCb(
             act=PickAct.MULTI, incident=incident_id, block=block_id, page=page, more=more
         )

@@ -162,6 +162,8 @@ class Drafts(UseCases):
     async def submit(self, actor: Actor, draft_id: int) -> done.Submitted | done.PartIn:
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.SUBMIT)
+            if draft.composed:
+                raise Refused(Denial.WRONG_STATE, incident.state)  # approved, never submitted
             if draft.part:
                 return await self._part_in(conn, actor, draft, incident)
             self._ready(draft, incident)
@@ -235,13 +237,20 @@ class Drafts(UseCases):
             if not ready:
                 raise Refused(Denial.NO_PARTS, incident.state)
             text = joined_text(view.parts)
+            used = [p.draft.id for p in ready if p.draft]
             if editing:
                 draft_id = editing.id
-                await draft_repo.update(conn, draft_id, text=text)
+                await draft_repo.update(conn, draft_id, text=text, composed_from=used)
                 await draft_repo.drop_evidence(conn, draft_id)
             else:
                 draft_id = await draft_repo.create(
-                    conn, incident_id, None, actor.person_id, self.clock(), text=text
+                    conn,
+                    incident_id,
+                    None,
+                    actor.person_id,
+                    self.clock(),
+                    text=text,
+                    composed_from=used,
                 )
             for part in ready:
                 if part.draft and part.draft.attachments:
@@ -292,7 +301,7 @@ class Drafts(UseCases):
             latest = await draft_repo.latest_part(conn, assignment.id)
         else:
             latest = await draft_repo.latest(conn, incident_id)
-        if latest and latest.state is DraftState.EDITING:
+        if latest and latest.state is DraftState.EDITING and latest.assignment_id == assignment.id:
             return latest
         # A returned version is reworked by its organisation, not by one routed after it.
         copy = None
@@ -350,6 +359,7 @@ class Drafts(UseCases):
         async with self.db.transaction() as conn:
             draft, incident = await self._decide(conn, actor, draft_id, Action.RETURN, reason)
             if draft.part:
+                await draft_repo.drop_copies_of(conn, draft.id)
                 part_of = await draft_repo.organisation_of(conn, draft.id)
                 orgs: tuple[int, ...] = (part_of,) if part_of is not None else ()
             else:
@@ -371,6 +381,11 @@ class Drafts(UseCases):
         approved = action is Action.APPROVE
         if draft.composed and approved and draft.state is DraftState.EDITING:
             self._ready(draft, incident)  # the coordinator's own answer: approved as written
+            view = await repo.view(conn, incident.id)
+            assert view is not None
+            still_in = {p.draft.id for p in parts_in(view.parts) if p.draft}
+            if not set(draft.composed_from) <= still_in:
+                raise Refused(Denial.PARTS_CHANGED, incident.state)
         elif draft.state is not DraftState.SUBMITTED:
             raise Refused(Denial.WRONG_STATE, incident.state)
         await draft_repo.update(
@@ -419,7 +434,7 @@ class Drafts(UseCases):
                 )
                 fields["final_due_at"] = min(draft.promised_at, regulation)
             if incident.parts:
-                await draft_repo.consume_parts(conn, incident.id, now)
+                await draft_repo.consume_parts(conn, draft.composed_from, now)
             if state is State.CLOSED:
                 fields["closed_at"] = now
                 await assignment_repo.finish_assignments(conn, incident.id)

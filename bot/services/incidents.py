@@ -11,7 +11,8 @@ import aiosqlite
 from bot.domain import outcomes as done
 from bot.domain.actions import ALLOWED_FROM, Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
-from bot.domain.model import CardAudience, Category, NoAnswerGround, State
+from bot.domain.model import CardAudience, Category, NoAnswerGround, PartStatus, State
+from bot.domain.parts import parts_in
 from bot.domain.profile import Stage
 from bot.domain.records import Incident, Media, Organisation, Person
 from bot.services import checks
@@ -160,7 +161,7 @@ class Incidents(UseCases):
             "answer_due_at": incident.answer_due_at
             or self._answer_due(incident.detected_at, incident)
         }
-        if adding and not incident.parts:
+        if adding:  # (again for each of several added at once: it changes nothing twice)
             for assignment in await assignment_repo.assignments(conn, incident.id):
                 await draft_repo.make_parts(conn, assignment.id)
         state: State = after_action(Action.ROUTE, incident.state)
@@ -187,14 +188,19 @@ class Incidents(UseCases):
                 raise Refused(Denial.WRONG_STATE, incident.state)
             now = self.clock()
             await assignment_repo.withdraw_assignment(conn, assignment.id, now)
-            await draft_repo.set_aside(conn, assignment.id, now)
+            await self._set_aside(conn, assignment.id, now)
             remaining = await checks.organisations(conn, incident_id)
             state = incident.state if remaining else after_action(Action.WITHDRAW, incident.state)
             await repo.update_incident(conn, incident_id, state=state.value)
             await self._event(
                 conn, incident_id, actor, "withdrawn", state, organisation_id=organisation_id
             )
-            outcome = done.Withdrawn(incident_id, organisation_id, assignment.organisation)
+            outcome = done.Withdrawn(
+                incident_id,
+                organisation_id,
+                assignment.organisation,
+                await self._all_parts_in(conn, incident),
+            )
             return await self._tell(outcome)
 
     async def cancel(
@@ -279,6 +285,26 @@ class Incidents(UseCases):
             outcome = done.TakenOver(incident_id, chat_id, actor.name, incident.owner_id, waiting)
             return await self._tell(outcome)
 
+    @staticmethod
+    async def _set_aside(conn: aiosqlite.Connection, assignment_id: int, now: datetime) -> None:
+        """An organisation's work in progress ends with its part in the incident; an answer
+        being composed from its part loses that part's evidence."""
+        part = await draft_repo.latest_part(conn, assignment_id)
+        if part is not None:
+            await draft_repo.drop_copies_of(conn, part.id)
+        await draft_repo.set_aside(conn, assignment_id, now)
+
+    @staticmethod
+    async def _all_parts_in(conn: aiosqlite.Connection, incident: Incident) -> int:
+        """How many parts are in, if that is all of them now (0 if not, or no parts)."""
+        if not incident.parts:
+            return 0
+        view = await repo.view(conn, incident.id)
+        assert view is not None
+        expected = [p for p in view.parts if p.status is not PartStatus.DECLINED]
+        received = parts_in(view.parts)
+        return len(received) if expected and len(received) == len(expected) else 0
+
     def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
         return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)
 
@@ -296,7 +322,9 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             incident = await checks.incident(conn, actor, Action.DECLINE, incident_id)
             assignment = await checks.assignment(conn, actor, incident)
-            await assignment_repo.decline_assignment(conn, assignment.id, reason, self.clock())
+            now = self.clock()
+            await assignment_repo.decline_assignment(conn, assignment.id, reason, now)
+            await self._set_aside(conn, assignment.id, now)  # the next one starts afresh
             remaining = await checks.organisations(conn, incident_id)
             # With other organisations still on it, the incident stays where it is.
             state = incident.state if remaining else after_action(Action.DECLINE, incident.state)
@@ -311,7 +339,13 @@ class Incidents(UseCases):
                 comment=reason,
             )
             outcome = done.Declined(
-                incident_id, chat_id, assignment.organisation, actor.name, reason, bool(remaining)
+                incident_id,
+                chat_id,
+                assignment.organisation,
+                actor.name,
+                reason,
+                bool(remaining),
+                await self._all_parts_in(conn, incident),
             )
             return await self._tell(outcome)
 

@@ -56,11 +56,15 @@ class Queries:
     async def colleagues_draft(self, actor: Actor, incident_id: int) -> Draft | None:
         """The incident's draft, if a colleague of the person is writing it."""
         async with self.db.read() as conn:
-            draft = await draft_repo.latest(conn, incident_id)
+            incident = await repo.get_incident(conn, incident_id)
             part = await checks.part(conn, incident_id, actor.organisation_id or 0)
-        if part is not None and part.draft is not None:
-            draft = part.draft  # answered in parts: the organisation's own part (p. 17)
-        return draft if draft and someone_else_writes(actor, draft) else None
+            if incident is not None and incident.parts:  # its own part (p. 17)
+                draft = part.draft if part else None
+            else:
+                draft = await draft_repo.latest(conn, incident_id)
+        # Only a draft of the person's own organisation can be a colleague's.
+        own = part is not None and draft is not None and draft.assignment_id == part.assignment.id
+        return draft if draft and own and someone_else_writes(actor, draft) else None
 
     async def open_list(
         self, organisation_id: int | None = None, supervisor_id: int | None = None

@@ -43,6 +43,7 @@ class Timekeeper:
             timer.stage,
             timer.started_at,
             timer.due_at,
+            executor=timer.organisation_id is not None,
         )
 
     async def sync(
@@ -97,7 +98,14 @@ class Timekeeper:
             due = self.profile.due(clock.stage, started, incident.category)
             if clock.stage is Stage.FINAL and incident.final_due_at:
                 due = min(due, incident.final_due_at)  # promised sooner in the interim answer
-            steps = plan(self.profile.calendar, self.profile.reminders, clock.stage, started, due)
+            steps = plan(
+                self.profile.calendar,
+                self.profile.reminders,
+                clock.stage,
+                started,
+                due,
+                executor=clock.organisation_id is not None,
+            )
             first_step = steps[0].at if steps else None
             starting.append(
                 repo.NewTimer(clock.stage, clock.organisation_id, started, due, first_step)

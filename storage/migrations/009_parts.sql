@@ -9,6 +9,8 @@ CREATE TABLE drafts_new (
     incident_id INTEGER NOT NULL REFERENCES incidents(id),
     assignment_id INTEGER REFERENCES assignments(id),  -- NULL: composed by the coordinator
     part INTEGER NOT NULL DEFAULT 0,                   -- 1: one organisation's part
+    rework INTEGER NOT NULL DEFAULT 0,                 -- 1: reworks a returned version
+    composed_from TEXT,                                -- composed: the part versions used
     version INTEGER NOT NULL,
     kind TEXT NOT NULL DEFAULT 'final',
     text TEXT NOT NULL DEFAULT '',
