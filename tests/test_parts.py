@@ -6,7 +6,8 @@ composed by the coordinator from the parts."""
 from __future__ import annotations
 
 from tests.conftest import Cast, FakeClock, Harness
-from tests.emulator import Msg, User
+from tests.emulator import Emulator, Msg, User
+from tests.test_core_in_use import second_coordinator
 from tests.test_happy_path import route_new_incident
 from tests.test_permissions import events_of
 from tests.test_reminders import tick_at
@@ -59,11 +60,12 @@ async def test_three_organisations_answer_in_parts_and_the_coordinator_composes(
     for executor, org in ((housing, HOUSING), (water, WATER), (school, SCHOOL)):
         own = executor.find("Инцидент №1")
         assert f"⏳ Срок части ответа ({org}): до 02.03.2026 12:00" in own.text
-        assert "🧩 Ответ готовят несколько организаций; ваша часть — готовится." in own.text
+        assert "🧩 Ответ готовят несколько организаций; ваша часть — ждёт принятия." in own.text
         assert own.buttons == ["✅ Принять", "↩️ Не наше", "✍️ Ответить", "📎 Фото, видео, документ"]
         assert own.text.count("Срок части ответа") == 1  # its own, not the others'
     assert "🧩 Части ответа: получено 0 из 3" in card.text
-    assert f"⏳ {HOUSING} — готовится" in card.text
+    assert f"⏳ {HOUSING} — ждёт принятия" in card.text
+    assert f"⏳ Вернуть «не наше» можно ({SCHOOL}): до 02.03.2026 10:30" in card.text
     assert "🧩 Составить ответ из частей" in card.buttons
     assert "➕ Добавить исполнителя" in card.buttons
     assert harness.app is not None
@@ -72,9 +74,8 @@ async def test_three_organisations_answer_in_parts_and_the_coordinator_composes(
     assert view.incident.parts
     assert sorted((t.stage, t.organisation_id is None) for t in view.timers) == [
         ("answer", True),  # the whole answer: the coordinator's to compose in time
-        ("part", False),
-        ("part", False),
-        ("part", False),
+        *[("decline", False)] * 3,  # p. 11: each its own window for «не наше»
+        *[("part", False)] * 3,
     ]
 
     # One accepting does not accept for the others.
@@ -290,7 +291,7 @@ async def test_bad_input_about_parts_changes_nothing(cast: Cast, harness: Harnes
     assert "Ваша организация вернула этот инцидент" in answer["text"]
     view = await harness.app.queries.view(1)  # type: ignore[union-attr]
     assert view is not None
-    assert [p.status for p in view.parts] == ["returned", "waiting", "declined"]
+    assert [p.status for p in view.parts] == ["returned", "not_accepted", "declined"]
 
 
 async def test_a_restart_in_the_middle_of_parts_loses_nothing(
@@ -392,7 +393,7 @@ async def test_two_added_at_once_make_the_draft_in_progress_a_part(
     view = await harness.app.queries.view(1)
     assert view is not None
     assert view.incident.state == "in_progress"  # a part in, not an answer to approve
-    assert [p.status for p in view.parts] == ["in", "waiting", "waiting"]
+    assert [p.status for p in view.parts] == ["in", "not_accepted", "not_accepted"]
 
 
 async def test_a_declined_draft_does_not_block_the_next_organisation(cast: Cast) -> None:
@@ -433,7 +434,7 @@ async def test_the_answer_uses_only_the_parts_it_was_composed_from(
     assert view is not None
     assert view.incident.state == "awaiting_final"
     # The late part was not published: it is in for the final answer.
-    assert [p.status for p in view.parts] == ["waiting", "in", "waiting"]
+    assert [p.status for p in view.parts] == ["waiting", "in", "not_accepted"]
 
 
 async def test_a_part_returned_after_composing_is_not_approved_with_it(cast: Cast) -> None:
@@ -494,7 +495,7 @@ async def test_an_organisation_sent_it_again_after_declining_has_one_part(
     await coordinator.click("Добавить исполнителя", card)
     await coordinator.click("ЖКХ", card)
     await coordinator.click("водоканал", card)
-    assert f"⏳ {WATER} — готовится" in card.text  # one part for it, the new one
+    assert f"⏳ {WATER} — ждёт принятия" in card.text  # one part for it, the new one
     assert f"↩️ {WATER} — «не наше»" not in card.text
     await write_part(water, "Всё-таки наше: заменим задвижку.")
     assert "ваша часть — получена" in water.find("Инцидент №1").text
@@ -509,3 +510,21 @@ async def test_the_last_missing_part_declined_asks_to_compose(cast: Cast) -> Non
     ready = cast.coordinator.last()
     assert "все части ответа получены (2)" in ready.text
     assert ready.buttons == ["🧩 Составить ответ из частей"]
+
+
+async def test_a_coordinator_taking_over_gets_the_parts_in(
+    cast: Cast, harness: Harness, emu: Emulator
+) -> None:
+    other = await second_coordinator(harness, emu)
+    await send_to_three(cast)
+    await write_part(cast.housing, "Часть УРЖКК.")
+    await other.send("/incident 1")
+    await other.click("Взять себе", other.find("Инцидент №1"))
+    part = other.find("Часть ответа: инцидент №1")
+    assert f"От: Иванова А. С. ({HOUSING})" in part.text
+    assert part.buttons == ["🔁 Вернуть часть на доработку"]
+    old = cast.coordinator.find("Часть ответа: инцидент №1")
+    assert old.buttons == ["🙋 Взять себе"]  # no longer theirs to return
+    await other.click("Вернуть часть", part)
+    await other.send("Добавьте сроки.")
+    assert "возвращена на доработку" in cast.housing.last().text

@@ -82,8 +82,10 @@ def _part_clocks(
         status = parts.get(org, PartStatus.WAITING)
         if status is PartStatus.RETURNED and each is not None:  # not while the citizen is asked
             clocks.add(Clock(Stage.REWORK, org))
-        elif status is PartStatus.WAITING and each is not None:
+        elif status in (PartStatus.WAITING, PartStatus.NOT_ACCEPTED) and each is not None:
             clocks.add(Clock(each, org))
+        if status is PartStatus.NOT_ACCEPTED and each is Stage.PART:
+            clocks.add(Clock(Stage.DECLINE, org))  # p. 11: the window for «не наше»
     return clocks
 
 

@@ -81,7 +81,8 @@ class AssignmentStatus(StrEnum):
 
 
 class PartStatus(StrEnum):
-    WAITING = "waiting"  # not sent yet (not accepted, or being written)
+    NOT_ACCEPTED = "not_accepted"  # sent to the organisation, not accepted yet
+    WAITING = "waiting"  # accepted, not sent yet (or used in an answer already published)
     IN = "in"  # sent: with the coordinator
     RETURNED = "returned"  # returned for rework to its organisation alone
     DECLINED = "declined"  # «не наше»

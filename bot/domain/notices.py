@@ -43,6 +43,7 @@ class Show(StrEnum):
     SOURCE_MEDIA = "source_media"  # the post's photos, videos and documents
     DRAFT = "draft"  # the outcome's draft (else the answer's latest), kept current
     DRAFT_MEDIA = "draft_media"  # that draft's evidence
+    PARTS_IN = "parts_in"  # each part in (p. 17), to be returned or composed, kept current
     TEXT = "text"  # `message`, a macro of templates/messages.html.j2
 
 

@@ -255,9 +255,11 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
             return [
                 text(To.chat(chat), "repeat_set", incident_id=outcome.incident_id, earlier=earlier)
             ]
-        case TakenOver(chat_id=chat, previous=previous, waiting=waiting):
-            # The incident is theirs now, with the draft that waits for them.
+        case TakenOver(chat_id=chat, previous=previous, waiting=waiting, parts_in=parts):
+            # The incident is theirs now, with the draft (or the parts) that wait for them.
             told = [show(To.chat(chat), Show.CARD, CardAudience.COORDINATOR)]
+            if parts:
+                told.append(show(To.chat(chat), Show.PARTS_IN))
             if waiting is not None:
                 told += [
                     show(To.chat(chat), Show.DRAFT_MEDIA),

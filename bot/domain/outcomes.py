@@ -101,6 +101,7 @@ class TakenOver(Outcome):
     coordinator: str  # who leads it now
     previous: int  # the coordinator who led it until now
     waiting: CardAudience | None  # a draft waiting for their approval or publication
+    parts_in: bool = False  # organisations' parts wait for them (p. 17)
 
 
 @dataclass(frozen=True)

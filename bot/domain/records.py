@@ -168,6 +168,8 @@ class Part:
         reworking = state is DraftState.EDITING and self.draft is not None and self.draft.rework
         if state is DraftState.RETURNED or reworking:
             return PartStatus.RETURNED  # until the reworked part is sent
+        if self.assignment.accepted_at is None:
+            return PartStatus.NOT_ACCEPTED
         # Editing, or used in an answer already published (an interim one): a new part is due.
         return PartStatus.WAITING
 

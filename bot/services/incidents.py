@@ -282,7 +282,10 @@ class Incidents(UseCases):
                 State.APPROVAL: CardAudience.APPROVAL,
                 State.PUBLISHING: CardAudience.PUBLISH,
             }.get(incident.state)
-            outcome = done.TakenOver(incident_id, chat_id, actor.name, incident.owner_id, waiting)
+            parts = incident.parts and bool(await self._all_parts_in(conn, incident, some=True))
+            outcome = done.TakenOver(
+                incident_id, chat_id, actor.name, incident.owner_id, waiting, parts
+            )
             return await self._tell(outcome)
 
     @staticmethod
@@ -295,15 +298,18 @@ class Incidents(UseCases):
         await draft_repo.set_aside(conn, assignment_id, now)
 
     @staticmethod
-    async def _all_parts_in(conn: aiosqlite.Connection, incident: Incident) -> int:
-        """How many parts are in, if that is all of them now (0 if not, or no parts)."""
+    async def _all_parts_in(
+        conn: aiosqlite.Connection, incident: Incident, *, some: bool = False
+    ) -> int:
+        """How many parts are in, if that is all of them now (with `some`, however many);
+        0 if not, or the incident is not answered in parts."""
         if not incident.parts:
             return 0
         view = await repo.view(conn, incident.id)
         assert view is not None
         expected = [p for p in view.parts if p.status is not PartStatus.DECLINED]
         received = parts_in(view.parts)
-        return len(received) if expected and len(received) == len(expected) else 0
+        return len(received) if some or (expected and len(received) == len(expected)) else 0
 
     def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
         return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)

@@ -13,6 +13,7 @@ from bot.domain.model import DRAFT_AUDIENCES, MARKUP_ONLY, CardAudience, State
 from bot.domain.notices import Buttons, Notice, Recipient, Show, To
 from bot.domain.notification_policy import notices
 from bot.domain.outcomes import ChatUnreachable, Outcome
+from bot.domain.parts import parts_in
 from bot.domain.quiet import arrives_silently
 from bot.domain.records import Draft, IncidentView
 from bot.keyboards import incident as kb
@@ -223,6 +224,17 @@ class Notifier:
                     media = await draft_repo.attachments(conn, incident.id, draft.id)
             for chat in targets if media else []:
                 await self.queue.send_media(chat, media, incident.id, silent=silent)
+            return
+        if notice.show is Show.PARTS_IN:
+            for part in parts_in(view.parts):
+                assert part.draft is not None
+                text, _ = self.cards.draft(part.draft, CardAudience.APPROVAL, incident)
+                markup = self.cards.draft_buttons(part.draft, CardAudience.APPROVAL, incident)
+                for chat in targets:
+                    card = CardMessage(
+                        chat, incident.id, CardAudience.APPROVAL, draft_id=part.draft.id
+                    )
+                    await self.queue.send_card(card, text, markup, silent=silent)
             return
         if notice.show is Show.CARD:
             assert notice.audience is not None
