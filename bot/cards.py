@@ -174,18 +174,16 @@ class Cards:
         composed from parts is the coordinator's to write and approve (p. 17)."""
         if incident.state in FINISHED_STATES:
             return None
-        if audience is CardAudience.DRAFT and draft.composed:
-            kinds = answer_kinds(incident.category, incident.state)
-            details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
-            return kb.compose_editor(self.texts, draft, kinds, details, parts)
-        if audience is CardAudience.DRAFT:
-            if draft.part:
-                return kb.draft_editor(self.texts, draft, [])
-            kinds = answer_kinds(incident.category, incident.state)
-            details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
+        if audience is CardAudience.DRAFT and draft.part:
+            return kb.draft_editor(self.texts, draft, [])
+        kinds = answer_kinds(incident.category, incident.state)
+        details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
+        if audience is CardAudience.DRAFT and not draft.composed:
             return kb.draft_editor(self.texts, draft, kinds, details)
         if not leads:
             return kb.take_over(self.texts, incident)  # theirs to decide once taken over
+        if audience is CardAudience.DRAFT:
+            return kb.compose_editor(self.texts, draft, kinds, details, parts)
         if audience is CardAudience.PUBLISH:
             return kb.draft_publish(self.texts, draft)
         if draft.part:

@@ -9,6 +9,7 @@ from bot.handlers import (
     groups,
     intake,
     lists,
+    picker,
     prompts,
     routing,
     start,
@@ -24,6 +25,7 @@ def get_routers() -> list[Router]:
         fallback.create_commands_router(),  # a command none of the above knows
         prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),
+        picker.create_router(),
         executor.create_router(),
         approval.create_router(),
         groups.create_router(),
