@@ -38,6 +38,7 @@ from bot.services.incidents import Incidents
 from bot.services.intake import Intake
 from bot.services.message_queue import MessageQueue
 from bot.services.notifier import Notifier
+from bot.services.parts import Parts
 from bot.services.queries import Queries
 from bot.services.recipients import Recipients
 from bot.services.timekeeper import Timekeeper
@@ -97,6 +98,7 @@ class App:
     sender: Sender
     updates: UpdateTransaction
     intake: Intake
+    parts: Parts
     scheduled: bool = True
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _polling: bool = False
@@ -207,6 +209,7 @@ async def create_app(
     intake = Intake(db, timekeeper, notifier, clock)
     incidents = Incidents(db, timekeeper, notifier, clock)
     drafts = Drafts(db, timekeeper, notifier, clock)
+    parts = Parts(db, timekeeper, notifier, clock)
     queries = Queries(db)
 
     limits = RateLimits(
@@ -226,6 +229,7 @@ async def create_app(
         intake=intake,
         incidents=incidents,
         drafts=drafts,
+        parts=parts,
         directory=directory,
         notifier=notifier,
         queue=queue,
@@ -250,6 +254,7 @@ async def create_app(
         sender,
         updates,
         intake,
+        parts,
         scheduled=schedule,
     )
     dispatcher.startup.register(app.startup)

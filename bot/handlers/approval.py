@@ -16,6 +16,7 @@ from bot.handlers.states import Input, chat_of, typed_reason
 from bot.keyboards.callbacks import DraftAct, DraftCb, EvidenceCb, IncidentAct, IncidentCb
 from bot.services.drafts import Drafts
 from bot.services.message_queue import MessageQueue
+from bot.services.parts import Parts
 from bot.texts import Texts
 
 
@@ -78,12 +79,12 @@ async def compose(
     callback_answer: CallbackAnswer,
     callback_data: IncidentCb,
     actor: Actor,
-    drafts: Drafts,
+    parts: Parts,
     texts: Texts,
 ) -> None:
     """The answer from the organisations' parts (p. 17); «Собрать заново» rebuilds it."""
     anew = callback_data.act is IncidentAct.COMPOSE_ANEW
-    await drafts.compose(actor, chat_of(query), callback_data.incident, anew=anew)
+    await parts.compose(actor, chat_of(query), callback_data.incident, anew=anew)
     callback_answer.text = texts.alert("composed_anew" if anew else "composing")
 
 
@@ -91,9 +92,9 @@ async def keep_evidence(
     query: CallbackQuery,
     callback_data: EvidenceCb,
     actor: Actor,
-    drafts: Drafts,
+    parts: Parts,
 ) -> None:
-    await drafts.keep_evidence(actor, chat_of(query), callback_data.draft, callback_data.part)
+    await parts.keep_evidence(actor, chat_of(query), callback_data.draft, callback_data.part)
 
 
 def create_router() -> Router:
