@@ -528,3 +528,30 @@ async def test_a_coordinator_taking_over_gets_the_parts_in(
     await other.click("Вернуть часть", part)
     await other.send("Добавьте сроки.")
     assert "возвращена на доработку" in cast.housing.last().text
+
+
+async def test_a_fast_track_answer_from_parts_needs_evidence_or_the_interim_details(
+    cast: Cast,
+) -> None:
+    coordinator = cast.coordinator
+    card = await send_to_three(cast, category="Решаемое")
+    await write_part(cast.housing, "Трубу заменим, когда придёт муфта.")
+    await coordinator.click("Составить ответ", card)
+    composed = coordinator.last()
+    assert "⚪ Проблема не подтвердилась" in composed.buttons
+    answer = await coordinator.click("Согласовать", composed)  # final, with no evidence
+    assert "оставьте ✅ вложения частей или верните часть" in answer["text"]
+    await coordinator.click("Промежуточный", composed)
+    answer = await coordinator.click("Согласовать", composed)
+    assert "называет срок, ответственного и действия" in answer["text"]
+    await coordinator.click("Срок", composed)
+    await coordinator.send("05.03.2026")
+    await coordinator.click("Ответственный", coordinator.last())
+    await coordinator.send("Мастер Смирнов С. С.")
+    await coordinator.click("Действия", coordinator.last())
+    await coordinator.send("Замена участка трубы")
+    shown = coordinator.last()
+    assert "📅 Срок решения: 05.03.2026 17:00" in shown.text
+    assert "👤 Ответственный: Мастер Смирнов С. С." in shown.text
+    answer = await coordinator.click("Согласовать", shown)
+    assert answer["text"] == "Согласовано"
