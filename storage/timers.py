@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -71,10 +71,18 @@ async def start(
     return [_timer(r) for r in rows]
 
 
-async def stop(conn: aiosqlite.Connection, timer_id: int, at: datetime) -> None:
+async def stop(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    at: datetime,
+    took: timedelta = timedelta(0),
+    late: timedelta = timedelta(0),
+) -> None:
+    """The clock stops; `took` and `late` (working time) are kept for the reports."""
     await conn.execute(
-        "UPDATE timers SET active = 0, next_at = NULL, ended_at = ? WHERE id = ?",
-        (to_db_time(at), timer_id),
+        "UPDATE timers SET active = 0, next_at = NULL, ended_at = ?, took_s = ?, late_s = ?"
+        " WHERE id = ?",
+        (to_db_time(at), int(took.total_seconds()), int(late.total_seconds()), timer_id),
     )
 
 

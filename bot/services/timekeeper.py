@@ -91,7 +91,10 @@ class Timekeeper:
             if clock in wanted and clock not in kept and timer.stage not in restart:
                 kept[clock] = timer
             else:
-                await repo.stop(conn, timer.id, now)
+                calendar = self.profile.calendar
+                took = calendar.between(timer.started_at, now)
+                late = calendar.between(timer.due_at, now)
+                await repo.stop(conn, timer.id, now, took, late)
         starting = []
         for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
