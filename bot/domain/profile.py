@@ -4,7 +4,7 @@ of a TOML file (bot/profiles.py finds and reads the file)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -70,6 +70,19 @@ class ReminderPolicy:
 
 
 @dataclass(frozen=True)
+class ReportPolicy:
+    """When the scheduled reports go and to whom besides the coordinators and the Head
+    (seeds 000, 001, 003 p. 6.5), and the plan values of the target indicators (seed 001)."""
+
+    digest_at: time  # each working day: the digest, to the coordinators
+    weekly_weekday: int  # 0 Monday … 4 Friday (a day off: the working day before)
+    weekly_at: time
+    monthly_at: time  # on the first working day, for the month before (January: the year too)
+    recipients: tuple[int, ...] = ()  # more Telegram ids to receive the reports
+    targets: dict[str, float] = field(default_factory=dict)  # plan shares, 0…1
+
+
+@dataclass(frozen=True)
 class Profile:
     key: str
     name: str
@@ -77,6 +90,9 @@ class Profile:
     terms: dict[Stage, Term]
     answer: dict[Category, Term]
     reminders: ReminderPolicy
+    reports: ReportPolicy = field(
+        default_factory=lambda: ReportPolicy(time(8), 4, time(12), time(9))
+    )
 
     def term(self, stage: Stage, category: Category | None = None) -> Term | None:
         if stage is Stage.ANSWER:
@@ -137,6 +153,39 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
         terms={Stage(name): Term.parse(raw) for name, raw in terms_raw.items()},
         answer={Category(name): Term.parse(raw) for name, raw in answer_raw.items()},
         reminders=_reminders(reminders, _working_day(hours[min(hours)], lunch)),
+        reports=_reports(data.get("reports", {}), hours[min(hours)][0]),
+    )
+
+
+def _reports(raw: dict[str, Any], day_start: time) -> ReportPolicy:
+    """The [reports] table: every key optional; a bad value is named."""
+    try:
+        day, _, at = str(raw.get("weekly", "fri 12:00")).partition(" ")
+        weekday = WEEKDAYS.index(day.strip().lower())
+        weekly_at = time.fromisoformat(at.strip())
+    except ValueError:
+        raise ProfileError(
+            f'reports.weekly = «{raw.get("weekly")}»: нужен день и время, например "fri 12:00"'
+        ) from None
+    times = {}
+    for name, fallback in (("digest_at", day_start), ("monthly_at", time(9))):
+        try:
+            times[name] = time.fromisoformat(str(raw[name])) if name in raw else fallback
+        except ValueError:
+            raise ProfileError(
+                f'reports.{name} = «{raw[name]}»: нужно время, например "09:00"'
+            ) from None
+    targets = {}
+    for name, value in dict(raw.get("targets", {})).items():
+        if name not in ("fast_track", "routed", "evidence") or not 0 <= float(value) <= 100:
+            raise ProfileError(
+                f"reports.targets.{name} = «{value}»: ключи fast_track, routed, evidence,"
+                " значения — проценты 0…100"
+            )
+        targets[name] = float(value) / 100
+    recipients = tuple(int(r) for r in raw.get("recipients", []))
+    return ReportPolicy(
+        times["digest_at"], weekday, weekly_at, times["monthly_at"], recipients, targets
     )
 
 

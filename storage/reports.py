@@ -1,0 +1,406 @@
+"""The figures of reports, counted in SQL over indexed columns (incidents by detection time,
+their assignments, stage clocks, drafts, events): never by loading the incidents.
+
+`orgs` limits a report to the incidents those organisations had (a deputy head's, an
+executor's); None: all. Bounds are UTC, converted once from the period's local dates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.deadlines import QUIET_STAGES
+from bot.domain.profile import Stage
+from bot.domain.reports import (
+    REGISTER_STAGES,
+    REPORT_STAGES,
+    Figures,
+    RatingRow,
+    RegisterRow,
+    StageFigures,
+)
+from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
+
+Orgs = Sequence[int] | None
+
+
+def _scope(orgs: Orgs) -> tuple[str, list[Any]]:
+    """The incidents of the period (and of the organisations), as a CTE named `scope`."""
+    sql = "scope AS (SELECT * FROM incidents WHERE detected_at >= ? AND detected_at < ?"
+    if orgs is not None:
+        marks = ",".join("?" * len(orgs)) or "NULL"
+        sql += (
+            " AND id IN (SELECT incident_id FROM assignments"
+            f" WHERE organisation_id IN ({marks}))"
+        )
+    return sql + ")", list(orgs or [])
+
+
+def _org_filter(column: str, orgs: Orgs) -> tuple[str, list[Any]]:
+    if orgs is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(orgs)) or 'NULL'})", list(orgs)
+
+
+async def _query(
+    conn: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    orgs: Orgs,
+    body: str,
+    args: Sequence[Any] = (),
+) -> list[aiosqlite.Row]:
+    scope, scope_args = _scope(orgs)
+    params = [to_db_time(start), to_db_time(end), *scope_args, *args]
+    return await fetch_all(conn, f"WITH {scope} {body}", params)
+
+
+async def figures(
+    conn: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    orgs: Orgs,
+    now: datetime,
+    utc_offset: timedelta,
+) -> Figures:
+    """`utc_offset`: the municipality's, to count by local day (Russia keeps one all year)."""
+    by_category = {
+        r[0] or "none": r[1]
+        for r in await _query(
+            conn, start, end, orgs, "SELECT category, COUNT(*) FROM scope GROUP BY category"
+        )
+    }
+    org_sql, org_args = _org_filter("a.organisation_id", orgs)
+    by_block = {
+        r[0] or "": r[1]
+        for r in await _query(
+            conn,
+            start,
+            end,
+            orgs,
+            "SELECT b.name, COUNT(DISTINCT a.incident_id) FROM assignments a"
+            " JOIN scope s ON s.id = a.incident_id"
+            " JOIN organisations o ON o.id = a.organisation_id"
+            f" LEFT JOIN blocks b ON b.id = o.block_id WHERE 1 {org_sql}"
+            " GROUP BY b.name ORDER BY 2 DESC",
+            org_args,
+        )
+    }
+    minutes = int(utc_offset.total_seconds() // 60)
+    by_day: dict[date, dict[str, int]] = defaultdict(dict)
+    for r in await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        "SELECT date(detected_at, ? || ' minutes') AS day, category, COUNT(*) FROM scope"
+        " GROUP BY day, category ORDER BY day",
+        [f"{minutes:+d}"],
+    ):
+        by_day[date.fromisoformat(r[0])][r[1] or "none"] = r[2]
+    stages = await _stages(conn, start, end, orgs, now)
+    counts = await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        "SELECT"
+        " (SELECT COUNT(*) FROM scope),"
+        " (SELECT COUNT(*) FROM events e JOIN scope s ON s.id = e.incident_id"
+        "   WHERE e.action IN ('returned', 'part_returned')"
+        f"  {_org_filter('e.organisation_id', orgs)[0]}),"
+        " (SELECT COUNT(*) FROM assignments a JOIN scope s ON s.id = a.incident_id"
+        f"   WHERE a.status = 'declined' {org_sql}),"
+        " (SELECT COUNT(DISTINCT a2.incident_id) FROM assignments a1"
+        "   JOIN scope s ON s.id = a1.incident_id"
+        "   JOIN assignments a2 ON a2.incident_id = a1.incident_id AND a2.id > a1.id"
+        "   WHERE a1.status = 'declined' OR a1.withdrawn_at IS NOT NULL),"
+        " (SELECT COUNT(*) FROM scope WHERE repeat_of IS NOT NULL),"
+        " (SELECT COUNT(*) FROM scope WHERE state = 'awaiting_final'),"
+        " (SELECT COUNT(DISTINCT a.incident_id) FROM assignments a"
+        "   JOIN scope s ON s.id = a.incident_id),"
+        " (SELECT COUNT(*) FROM drafts d JOIN scope s ON s.id = d.incident_id"
+        "   WHERE d.state = 'published' AND d.part = 0"
+        "   AND d.kind IN ('final', 'not_confirmed')),"
+        " (SELECT COUNT(*) FROM drafts d JOIN scope s ON s.id = d.incident_id"
+        "   WHERE d.state = 'published' AND d.part = 0"
+        "   AND d.kind IN ('final', 'not_confirmed')"
+        "   AND EXISTS (SELECT 1 FROM attachments x WHERE x.draft_id = d.id))",
+        [*_org_filter("e.organisation_id", orgs)[1], *org_args],
+    )
+    (received, returns, declines, reroutes, repeats, awaiting, routed, answered, evidence) = (
+        counts[0]
+    )
+    no_answer = {
+        r[0]: r[1]
+        for r in await _query(
+            conn,
+            start,
+            end,
+            orgs,
+            "SELECT no_answer, COUNT(*) FROM scope WHERE no_answer IS NOT NULL"
+            " GROUP BY no_answer",
+        )
+    }
+    return Figures(
+        received=received,
+        by_category=by_category,
+        by_block=by_block,
+        by_day=dict(by_day),
+        stages=stages,
+        returns=returns,
+        declines=declines,
+        reroutes=reroutes,
+        repeats=repeats,
+        awaiting_final=awaiting,
+        no_answer=no_answer,
+        fast_track=by_category.get("fast_track", 0),
+        routed=routed,
+        answered=answered,
+        with_evidence=evidence,
+    )
+
+
+async def _stages(
+    conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs, now: datetime
+) -> list[StageFigures]:
+    """Per stage: ended in time or late, still running past due; the median and the 90th
+    percentile of the working time it took (window functions pick them, in SQL)."""
+    org_sql, org_args = _org_filter("t.organisation_id", orgs)
+    rows = await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        "SELECT t.stage,"
+        " SUM(t.active = 0 AND t.late_s = 0), SUM(t.active = 0 AND t.late_s > 0),"
+        " SUM(t.active = 1 AND t.due_at < ?)"
+        " FROM timers t JOIN scope s ON s.id = t.incident_id"
+        f" WHERE 1 {org_sql} GROUP BY t.stage",
+        [to_db_time(now), *org_args],
+    )
+    counted = {r[0]: (r[1] or 0, r[2] or 0, r[3] or 0) for r in rows}
+    percentiles = await _percentiles(
+        conn,
+        start,
+        end,
+        orgs,
+        "t.stage",
+        f"t.active = 0 AND t.took_s IS NOT NULL {org_sql}",
+        org_args,
+    )
+    result = []
+    for stage in REPORT_STAGES:
+        on_time, late, overdue = counted.get(stage.value, (0, 0, 0))
+        if stage in QUIET_STAGES:  # the «не наше» window binds nobody: only how long it took
+            on_time, late, overdue = on_time + late, 0, 0
+        median, p90 = percentiles.get(stage.value, (None, None))
+        result.append(StageFigures(stage, on_time, late, overdue, median, p90))
+    return result
+
+
+async def _percentiles(
+    conn: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    orgs: Orgs,
+    group: str,
+    where: str,
+    args: Sequence[Any],
+) -> dict[Any, tuple[int | None, int | None]]:
+    """Median and 90th percentile of timers' working time (`took_s`), per `group`."""
+    rows = await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        "SELECT g, MAX(CASE WHEN n = (c + 1) / 2 THEN took_s END),"
+        " MAX(CASE WHEN n = MAX(1, (c * 9 + 9) / 10) THEN took_s END) FROM ("
+        f" SELECT {group} AS g, t.took_s,"
+        f" ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY t.took_s) AS n,"
+        f" COUNT(*) OVER (PARTITION BY {group}) AS c"
+        f" FROM timers t JOIN scope s ON s.id = t.incident_id WHERE {where}"
+        ") GROUP BY g",
+        args,
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+_EXECUTOR_TERMS = "('answer', 'part', 'rework', 'final')"
+
+
+async def rating(
+    conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs, now: datetime
+) -> list[RatingRow]:
+    """One row per organisation that had an incident of the period (unranked)."""
+    org_sql, org_args = _org_filter("a.organisation_id", orgs)
+    rows = await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        "SELECT o.id, o.name, COUNT(DISTINCT a.incident_id),"
+        " SUM(a.status = 'declined'),"
+        " COUNT(DISTINCT CASE WHEN s.repeat_of IS NOT NULL THEN s.id END)"
+        " FROM assignments a JOIN scope s ON s.id = a.incident_id"
+        f" JOIN organisations o ON o.id = a.organisation_id WHERE 1 {org_sql}"
+        " GROUP BY o.id",
+        org_args,
+    )
+    terms = {
+        r[0]: (r[1] or 0, r[2] or 0)
+        for r in await _query(
+            conn,
+            start,
+            end,
+            orgs,
+            "SELECT t.organisation_id,"
+            " SUM(t.active = 0 OR t.due_at < ?), SUM(t.active = 0 AND t.late_s = 0)"
+            " FROM timers t JOIN scope s ON s.id = t.incident_id"
+            f" WHERE t.organisation_id IS NOT NULL AND t.stage IN {_EXECUTOR_TERMS}"
+            " GROUP BY t.organisation_id",
+            [to_db_time(now)],
+        )
+    }
+    returns = {
+        r[0]: r[1]
+        for r in await _query(
+            conn,
+            start,
+            end,
+            orgs,
+            "SELECT e.organisation_id, COUNT(*) FROM events e JOIN scope s"
+            " ON s.id = e.incident_id WHERE e.action IN ('returned', 'part_returned')"
+            " GROUP BY e.organisation_id",
+        )
+    }
+    medians = await _percentiles(
+        conn,
+        start,
+        end,
+        orgs,
+        "t.organisation_id",
+        "t.active = 0 AND t.took_s IS NOT NULL AND t.stage IN ('answer', 'part')"
+        " AND t.organisation_id IS NOT NULL",
+        [],
+    )
+    return [
+        RatingRow(
+            organisation=name,
+            incidents=incidents,
+            terms=terms.get(org, (0, 0))[0],
+            on_time=terms.get(org, (0, 0))[1],
+            median_answer_s=medians.get(org, (None, None))[0],
+            returns=returns.get(org, 0),
+            declines=declines or 0,
+            repeats=repeats,
+        )
+        for org, name, incidents, declines, repeats in rows
+    ]
+
+
+async def register(
+    conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs
+) -> list[RegisterRow]:
+    """The register: one row per incident of the period, with each stage's due and done
+    moment and how late it ended (working time), in one query."""
+    pivot = ", ".join(
+        f"MAX(CASE WHEN stage = '{s.value}' THEN due_at END) AS {s.value}_due,"
+        f" MAX(CASE WHEN stage = '{s.value}' THEN ended_at END) AS {s.value}_done,"
+        f" MAX(CASE WHEN stage = '{s.value}' THEN late_s END) AS {s.value}_late"
+        for s in REGISTER_STAGES
+    )
+    rows = await _query(
+        conn,
+        start,
+        end,
+        orgs,
+        f", t AS (SELECT incident_id, {pivot} FROM timers"
+        " WHERE incident_id IN (SELECT id FROM scope) GROUP BY incident_id),"
+        " a AS (SELECT a.incident_id, group_concat(DISTINCT o.name) AS orgs,"
+        " group_concat(DISTINCT b.name) AS blocks FROM assignments a"
+        " JOIN organisations o ON o.id = a.organisation_id"
+        " LEFT JOIN blocks b ON b.id = o.block_id"
+        " WHERE a.incident_id IN (SELECT id FROM scope) GROUP BY a.incident_id)"
+        " SELECT s.id, s.detected_at, s.category, s.state, substr(s.source_text, 1, 300)"
+        " AS post, s.source_link, s.repeat_of, s.closed_at, s.no_answer, a.orgs, a.blocks,"
+        " (SELECT d.kind FROM drafts d WHERE d.incident_id = s.id AND d.part = 0"
+        "  AND d.state = 'published' ORDER BY d.published_at DESC LIMIT 1) AS kind, t.*"
+        " FROM scope s LEFT JOIN t ON t.incident_id = s.id"
+        " LEFT JOIN a ON a.incident_id = s.id ORDER BY s.id",
+    )
+    return [
+        RegisterRow(
+            id=r["id"],
+            detected_at=from_db_time(r["detected_at"]),  # type: ignore[arg-type]
+            category=r["category"],
+            blocks=(r["blocks"] or "").replace(",", ", "),
+            organisations=(r["orgs"] or "").replace(",", ", "),
+            state=r["state"],
+            post=(r["post"] or "").strip() or (r["source_link"] or ""),
+            stages={
+                s: (
+                    from_db_time(r[f"{s.value}_due"]),
+                    from_db_time(r[f"{s.value}_done"]),
+                    r[f"{s.value}_late"],
+                )
+                for s in REGISTER_STAGES
+            },
+            answer_kind=r["kind"],
+            repeat_of=r["repeat_of"],
+            closed_at=from_db_time(r["closed_at"]),
+            no_answer=r["no_answer"],
+        )
+        for r in rows
+    ]
+
+
+async def digest(conn: aiosqlite.Connection, now: datetime, day_end: datetime) -> dict[str, Any]:
+    """What the working day's digest lists: open incidents by state, terms due today,
+    overdue terms (their due moments; the lateness is counted by the caller), drafts
+    waiting for approval."""
+    by_state = {
+        r[0]: r[1]
+        for r in await fetch_all(
+            conn,
+            "SELECT state, COUNT(*) FROM incidents WHERE state NOT IN ('closed', 'cancelled')"
+            " GROUP BY state",
+        )
+    }
+    running = await fetch_all(
+        conn,
+        "SELECT incident_id, stage, due_at FROM timers WHERE active = 1 AND due_at < ?"
+        " ORDER BY due_at",
+        (to_db_time(day_end),),
+    )
+    approvals = await fetch_all(
+        conn, "SELECT id FROM incidents WHERE state = 'approval' ORDER BY id"
+    )
+    due = [(r[0], r[1], from_db_time(r[2])) for r in running if r[1] not in QUIET_STAGES]
+    return {
+        "by_state": by_state,
+        "due_today": [(i, s, d) for i, s, d in due if d and d >= now],
+        "overdue": [(i, s, d) for i, s, d in due if d and d < now],
+        "approvals": [r[0] for r in approvals],
+    }
+
+
+async def sent(conn: aiosqlite.Connection, kind: str, period: str) -> bool:
+    row = await fetch_one(
+        conn, "SELECT 1 FROM report_runs WHERE kind = ? AND period = ?", (kind, period)
+    )
+    return row is not None
+
+
+async def mark_sent(conn: aiosqlite.Connection, kind: str, period: str, now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO report_runs(kind, period, sent_at) VALUES (?, ?, ?)",
+        (kind, period, to_db_time(now)),
+    )
+
+
