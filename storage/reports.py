@@ -15,7 +15,6 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.deadlines import QUIET_STAGES
-from bot.domain.profile import Stage
 from bot.domain.reports import (
     REGISTER_STAGES,
     REPORT_STAGES,
@@ -35,8 +34,7 @@ def _scope(orgs: Orgs) -> tuple[str, list[Any]]:
     if orgs is not None:
         marks = ",".join("?" * len(orgs)) or "NULL"
         sql += (
-            " AND id IN (SELECT incident_id FROM assignments"
-            f" WHERE organisation_id IN ({marks}))"
+            f" AND id IN (SELECT incident_id FROM assignments WHERE organisation_id IN ({marks}))"
         )
     return sql + ")", list(orgs or [])
 
@@ -143,8 +141,7 @@ async def figures(
             start,
             end,
             orgs,
-            "SELECT no_answer, COUNT(*) FROM scope WHERE no_answer IS NOT NULL"
-            " GROUP BY no_answer",
+            "SELECT no_answer, COUNT(*) FROM scope WHERE no_answer IS NOT NULL GROUP BY no_answer",
         )
     }
     return Figures(
@@ -402,5 +399,3 @@ async def mark_sent(conn: aiosqlite.Connection, kind: str, period: str, now: dat
         "INSERT INTO report_runs(kind, period, sent_at) VALUES (?, ?, ?)",
         (kind, period, to_db_time(now)),
     )
-
-
