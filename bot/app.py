@@ -32,6 +32,7 @@ from bot.handlers import get_routers
 from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.profiles import load_profile
 from bot.scheduler.reminders import ReminderScheduler
+from bot.scheduler.reports import ReportScheduler
 from bot.services.directory import Directory
 from bot.services.drafts import Drafts
 from bot.services.incidents import Incidents
@@ -41,6 +42,7 @@ from bot.services.notifier import Notifier
 from bot.services.parts import Parts
 from bot.services.queries import Queries
 from bot.services.recipients import Recipients
+from bot.services.reports import Reports
 from bot.services.timekeeper import Timekeeper
 from bot.texts import Texts
 from storage import outbox
@@ -99,6 +101,8 @@ class App:
     updates: UpdateTransaction
     intake: Intake
     parts: Parts
+    reports: Reports
+    report_scheduler: ReportScheduler
     scheduled: bool = True
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _polling: bool = False
@@ -115,11 +119,13 @@ class App:
         await self.sender.start()
         if self.scheduled:
             await self.reminders.start()
+            await self.report_scheduler.start()
 
     async def shutdown(self) -> None:
         """After the last update: answers on their way land, the outbox is flushed."""
         await self.updates.drain()
         await self.reminders.shutdown()
+        await self.report_scheduler.shutdown()
         await self.sender.stop()
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
@@ -210,6 +216,7 @@ async def create_app(
     incidents = Incidents(db, timekeeper, notifier, clock)
     drafts = Drafts(db, timekeeper, notifier, clock)
     parts = Parts(db, timekeeper, notifier, clock)
+    reports = Reports(db, queue, recipients, texts, profile, clock)
     queries = Queries(db)
 
     limits = RateLimits(
@@ -230,6 +237,7 @@ async def create_app(
         incidents=incidents,
         drafts=drafts,
         parts=parts,
+        reports=reports,
         directory=directory,
         notifier=notifier,
         queue=queue,
@@ -255,6 +263,8 @@ async def create_app(
         updates,
         intake,
         parts,
+        reports,
+        ReportScheduler(reports),
         scheduled=schedule,
     )
     dispatcher.startup.register(app.startup)

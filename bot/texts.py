@@ -33,6 +33,21 @@ def format_duration(value: timedelta) -> str:
     return f"{hours} ч" + (f" {rest:02d} мин" if rest else "")
 
 
+def format_seconds(value: int | None) -> str:
+    """Seconds of working time as a duration; «—» when there is none to show."""
+    return "—" if value is None else format_duration(timedelta(seconds=value))
+
+
+def format_percent(value: float | None) -> str:
+    """A share as «85 %»; «—» when there was nothing to count."""
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+def format_change(value: int) -> str:
+    """A change against the period before: «+3», «−2», «без изменений»."""
+    return "без изменений" if value == 0 else f"{value:+d}".replace("-", "−")
+
+
 def short_name(full_name: str | None) -> str:
     """«Иванова Анна Сергеевна» → «Иванова А. С.»: a surname with initials, as in documents."""
     parts = (full_name or "").split()
@@ -77,6 +92,9 @@ class Texts:
         )
         self.env.filters["dt"] = self.format_time
         self.env.filters["duration"] = format_duration
+        self.env.filters["seconds"] = format_seconds
+        self.env.filters["percent"] = format_percent
+        self.env.filters["change"] = format_change
         self.env.filters["short_name"] = short_name
         self.env.filters["headline"] = headline
         self.words = self.env.get_template("words.txt.j2").module

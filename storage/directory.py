@@ -188,6 +188,17 @@ async def supervisors_of(conn: aiosqlite.Connection, organisation_id: int) -> li
     return [_person(r) for r in rows]
 
 
+async def supervised(conn: aiosqlite.Connection, person_id: int) -> list[Organisation]:
+    """The organisations a deputy head supervises (point 24), by name."""
+    rows = await fetch_all(
+        conn,
+        _ORG_SQL + " JOIN supervision s ON s.organisation_id = o.id WHERE s.person_id = ?"
+        " ORDER BY o.name",
+        (person_id,),
+    )
+    return [_org(r) for r in rows]
+
+
 async def export_rows(conn: aiosqlite.Connection) -> list[DirectoryRow]:
     people = await active_people(conn)
     blocks = {o.id: o.block for o in await _organisations(conn)}

@@ -11,6 +11,7 @@ from bot.handlers import (
     lists,
     picker,
     prompts,
+    reports,
     routing,
     start,
 )
@@ -22,6 +23,7 @@ def get_routers() -> list[Router]:
         intake.create_router(),  # a coordinator's post, outside any dialog and any command
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
+        reports.create_router(),
         fallback.create_commands_router(),  # a command none of the above knows
         prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),

@@ -47,6 +47,11 @@ class Recipients:
         bound = [p.telegram_id for p in people if p.telegram_id]
         return list(dict.fromkeys([*self.coordinator_ids, *bound]))
 
+    async def heads(self) -> list[int]:
+        async with self.db.read() as conn:
+            people = await repo.people_with_role(conn, Role.HEAD)
+        return [p.telegram_id for p in people if p.telegram_id]
+
     async def organisation(self, organisation_id: int) -> list[int]:
         """The organisation's group if the bot is in one, else each bound member."""
         async with self.db.read() as conn:

@@ -1,0 +1,70 @@
+"""/report week|month|year [period] and /register [period]: built on demand, for what the
+person may see (seeds 000–003)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.domain.actions import Actor, Denial, Refused
+from bot.domain.periods import Kind, parse
+from bot.services.message_queue import MessageQueue
+from bot.services.reports import Reports
+from bot.texts import Texts
+
+KINDS = {"week": Kind.WEEK, "month": Kind.MONTH, "year": Kind.YEAR}
+
+
+async def report(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    reports: Reports,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    if not actor.known:
+        raise Refused(Denial.UNKNOWN_PERSON)
+    word, _, raw = (command.args or "").strip().partition(" ")
+    kind = KINDS.get(word.lower())
+    if kind is None:
+        await queue.send(message.chat.id, texts.message("report_usage"))
+        return
+    today = reports.clock().astimezone(texts.tz).date()
+    period = parse(kind, raw, today)
+    if period is None:
+        await queue.send(message.chat.id, texts.message("report_bad_period", value=raw, kind=kind))
+        return
+    orgs, names = await reports.scope_of(actor)
+    await queue.send(message.chat.id, texts.message("report_coming", period=period.label))
+    await reports.send_report([message.chat.id], await reports.build(period, orgs, names))
+
+
+async def register(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    reports: Reports,
+    queue: MessageQueue,
+    texts: Texts,
+) -> None:
+    if not actor.known:
+        raise Refused(Denial.UNKNOWN_PERSON)
+    raw = (command.args or "").strip()
+    today = reports.clock().astimezone(texts.tz).date()
+    period = parse(Kind.DAYS, raw, today)
+    if period is None:
+        await queue.send(
+            message.chat.id, texts.message("report_bad_period", value=raw, kind="days")
+        )
+        return
+    orgs, names = await reports.scope_of(actor)
+    await reports.send_register(message.chat.id, period, orgs, names)
+
+
+def create_router() -> Router:
+    router = Router(name="reports")
+    router.message.register(report, Command("report"))
+    router.message.register(register, Command("register"))
+    return router

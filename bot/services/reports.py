@@ -1,0 +1,177 @@
+"""Reports, the register and the digest (seeds 000–003): figures from storage/reports.py,
+rendered (bot/reports/), sent through the outbox; the scheduled ones once per period."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from bot.domain.actions import Actor, Denial, Refused
+from bot.domain.model import Role
+from bot.domain.periods import Due, Kind, Period, due_reports
+from bot.domain.profile import Profile
+from bot.domain.reports import Digest, Report, rank, targets
+from bot.reports.charts import charts
+from bot.reports.workbook import register_workbook, report_workbook
+from bot.services.message_queue import MessageQueue
+from bot.services.recipients import Recipients
+from bot.texts import Texts
+from storage import directory as directory_repo
+from storage import reports as repo
+from storage.db import Database
+
+log = logging.getLogger("bot.reports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Reports:
+    def __init__(
+        self,
+        db: Database,
+        queue: MessageQueue,
+        recipients: Recipients,
+        texts: Texts,
+        profile: Profile,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.queue = queue
+        self.recipients = recipients
+        self.texts = texts
+        self.profile = profile
+        self.clock = clock
+
+    # --- who sees what -------------------------------------------------------------------
+
+    async def scope_of(self, actor: Actor) -> tuple[list[int] | None, list[str] | None]:
+        """The organisations a person's reports cover: all for coordinators and the Head,
+        those supervised for a deputy head, their own for an executor."""
+        if actor.is_coordinator or actor.role is Role.HEAD:
+            return None, None
+        if actor.role is Role.SUPERVISOR and actor.person_id is not None:
+            async with self.db.read() as conn:
+                orgs = await directory_repo.supervised(conn, actor.person_id)
+            return [o.id for o in orgs], [o.name for o in orgs]
+        if actor.role is Role.EXECUTOR and actor.organisation_id is not None:
+            async with self.db.read() as conn:
+                org = await directory_repo.organisation(conn, actor.organisation_id)
+            return [actor.organisation_id], [org.name if org else ""]
+        raise Refused(Denial.UNKNOWN_PERSON)
+
+    # --- building ------------------------------------------------------------------------
+
+    async def build(
+        self, period: Period, orgs: list[int] | None, names: list[str] | None = None
+    ) -> Report:
+        tz = self.texts.tz
+        now = self.clock()
+        start, end = period.bounds(tz)
+        offset = start.astimezone(tz).utcoffset() or timedelta(0)
+        before_start, before_end = period.previous().bounds(tz)
+        async with self.db.read() as conn:
+            figures = await repo.figures(conn, start, end, orgs, now, offset)
+            previous = await repo.figures(conn, before_start, before_end, orgs, now, offset)
+            rating = await repo.rating(conn, start, end, orgs, now)
+        return Report(
+            period=period,
+            scope=names,
+            figures=figures,
+            previous=previous,
+            rating=rank(rating),
+            targets=targets(figures, self.profile.reports.targets),
+            made_at=now,
+        )
+
+    async def digest(self) -> Digest:
+        tz = self.texts.tz
+        now = self.clock()
+        today = now.astimezone(tz).date()
+        day_end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+        async with self.db.read() as conn:
+            found = await repo.digest(conn, now, day_end)
+        late = self.profile.calendar.between
+        return Digest(
+            day=today,
+            by_state=found["by_state"],
+            due_today=[(i, due) for i, _, due in found["due_today"]],
+            overdue=[
+                (i, stage, int(late(due, now).total_seconds()))
+                for i, stage, due in found["overdue"]
+            ],
+            approvals_waiting=found["approvals"],
+        )
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def send_report(self, chats: Sequence[int], report: Report) -> None:
+        """The summary (one message), the workbook and the charts, to each chat."""
+        summary = self.texts.render("report.html.j2", report=report)
+        # Rendering takes a moment: off the event loop, so the bot keeps answering.
+        workbook = await asyncio.to_thread(report_workbook, report, self.texts)
+        pictures = await asyncio.to_thread(charts, report, self.texts)
+        name = f"otchet-{report.period.kind.value}-{report.period.key}.xlsx"
+        async with self.db.transaction():
+            for chat in chats:
+                await self.queue.send(chat, summary)
+                await self.queue.send_document(chat, name, workbook, mime=XLSX)
+                if pictures:
+                    await self.queue.send_photos(chat, pictures)
+
+    async def send_register(
+        self, chat: int, period: Period, orgs: list[int] | None, names: list[str] | None
+    ) -> int:
+        """The register as a workbook; how many incidents it lists."""
+        start, end = period.bounds(self.texts.tz)
+        async with self.db.read() as conn:
+            rows = await repo.register(conn, start, end, orgs)
+        data = await asyncio.to_thread(register_workbook, rows, self.texts)
+        caption = self.texts.message(
+            "register_caption", period=period.label, count=len(rows), scope=names
+        )
+        async with self.db.transaction():
+            await self.queue.send_document(
+                chat, f"reestr-{period.key}.xlsx", data, caption=caption, mime=XLSX
+            )
+        return len(rows)
+
+    # --- scheduled -----------------------------------------------------------------------
+
+    async def run_due(self) -> list[Due]:
+        """Send every scheduled report whose moment has come and that has not gone yet
+        (after a restart that missed it: once, late)."""
+        policy = self.profile.reports
+        due = due_reports(
+            self.profile.calendar,
+            self.texts.tz,
+            self.clock(),
+            digest_at=policy.digest_at,
+            weekly_weekday=policy.weekly_weekday,
+            weekly_at=policy.weekly_at,
+            monthly_at=policy.monthly_at,
+        )
+        done = []
+        for item in due:
+            async with self.db.read() as conn:
+                if await repo.sent(conn, item.kind.value, item.period.key):
+                    continue
+            await self._send_scheduled(item)
+            done.append(item)
+            log.info("event=report kind=%s period=%s", item.kind.value, item.period.key)
+        return done
+
+    async def _send_scheduled(self, item: Due) -> None:
+        coordinators = await self.recipients.coordinators()
+        async with self.db.transaction() as conn:
+            # Marked in the same transaction as it is queued: never twice, never lost.
+            await repo.mark_sent(conn, item.kind.value, item.period.key, self.clock())
+            if item.kind is Kind.DIGEST:
+                digest = await self.digest()
+                text = self.texts.render("digest.html.j2", digest=digest, now=self.clock())
+                for chat in coordinators:
+                    await self.queue.send(chat, text)
+                return
+            head = await self.recipients.heads()
+            chats = list(dict.fromkeys([*coordinators, *head, *self.profile.reports.recipients]))
+            await self.send_report(chats, await self.build(item.period, None))
