@@ -13,17 +13,31 @@ import asyncio
 import html
 import itertools
 import json
+import mimetypes
 import re
+import struct
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 from aiohttp import web
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+ALBUM_LIMIT = 10
+DOCUMENT_LIMIT = 50 * 1024 * 1024  # a bot uploads documents of up to 50 MB
+PHOTO_LIMIT = 10 * 1024 * 1024  # and photos of up to 10 MB
+PHOTO_SIZES = (90, 320, 800, 1280, 2560)  # the longer side of the sizes Telegram keeps
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Telegram tells a document's type by its name; the system's table may lack these.
+MIME_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+}
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_LIMIT = 200
 ALLOWED_TAGS = {
@@ -206,6 +220,15 @@ def check_keyboard(markup: dict[str, Any] | None, *, inline_only: bool = False) 
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (a multipart part): its name, the type it came with, bytes."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Msg:
     """A message as the emulator keeps it: its Bot API JSON plus the HTML it was sent with."""
@@ -215,6 +238,17 @@ class Msg:
     silent: bool = False  # sent with disable_notification: no sound on the user's phone
     # ForceReply asked for (the user's app opens a reply); Telegram does not return it.
     force_reply: dict[str, Any] | None = None
+    upload: Upload | None = None  # the file the bot uploaded with it, as it came
+
+    @property
+    def document(self) -> Upload | None:
+        """The uploaded file of a document the bot sent."""
+        return self.upload if "document" in self.data else None
+
+    @property
+    def photo(self) -> Upload | None:
+        """The uploaded image of a photo the bot sent."""
+        return self.upload if "photo" in self.data else None
 
     @property
     def id(self) -> int:
@@ -290,6 +324,7 @@ class Emulator:
     violations: list[str] = field(default_factory=list)
     http_429: int = 0
     webhook: dict[str, Any] = field(default_factory=dict)
+    document_limit: int = DOCUMENT_LIMIT  # a test may lower it rather than upload 50 MB
 
     def now(self) -> int:
         return int(self.clock().timestamp())
@@ -325,7 +360,8 @@ class Emulator:
     # --- server --------------------------------------------------------------------------
 
     async def start(self, port: int = 0) -> str:
-        app = web.Application()
+        # Room for an upload over Telegram's limit, which the method refuses as Telegram does.
+        app = web.Application(client_max_size=max(DOCUMENT_LIMIT, self.document_limit) * 2)
         app.router.add_post("/bot{token}/{method}", self._handle)
         # Control routes for a benchmark that runs the emulator in a process of its own.
         app.router.add_post("/_control/message", self._control_message)
@@ -493,7 +529,8 @@ class Emulator:
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
         """A form's fields, or a JSON body's, as Telegram reads them: a JSON field
-        (reply_markup, media) may come as an object or as its serialised text."""
+        (reply_markup, media) may come as an object or as its serialised text; an uploaded
+        file (multipart) is an Upload, under its part's name (which `attach://name` names)."""
         if request.content_type == "application/json":
             fields: dict[str, Any] = await request.json()
         else:
@@ -502,8 +539,10 @@ class Emulator:
         for key, value in fields.items():
             if key in JSON_FIELDS and isinstance(value, str):
                 value = json.loads(value)
-            elif not isinstance(value, str | int | float | bool | dict | list):
-                raise web.HTTPBadRequest(text="file uploads are not emulated")
+            elif isinstance(value, web.FileField):
+                value = Upload(value.filename, value.content_type, value.file.read())
+            elif isinstance(value, bytes | bytearray):
+                value = value.decode()
             params[key] = value
         return params
 
@@ -754,6 +793,62 @@ class Emulator:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         return file_id
 
+    @staticmethod
+    def _upload(kind: str, value: Any, p: dict[str, Any]) -> Upload | None:
+        """The file uploaded for `value`: the part itself, or the one `attach://name` names
+        (None: `value` is a file_id). A missing or empty file is refused, as by Telegram."""
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = p.get(value.removeprefix("attach://"))
+            if not isinstance(value, Upload):
+                raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if not isinstance(value, Upload):
+            return None
+        if not value.data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        return value
+
+    def _uploaded_fields(self, kind: str, upload: Upload) -> dict[str, Any]:
+        """The message fields Telegram answers an upload with; the file can be sent again
+        by its new file_id."""
+        size = len(upload.data)
+        if size > (PHOTO_LIMIT if kind == "photo" else self.document_limit):
+            raise ApiError(413, "Request Entity Too Large")
+        if kind == "photo":
+            width, height = _image_size(upload.data)
+            if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        file_id = f"UP{next(self._file_ids)}"
+        self.files.add(file_id)
+        if kind == "photo":
+            sizes = []
+            for n, side in enumerate(PHOTO_SIZES):
+                scale = min(1.0, side / max(width, height))
+                sizes.append(
+                    {
+                        "file_id": f"{file_id}_{n}",
+                        "file_unique_id": f"u{file_id}_{n}",
+                        "width": max(1, round(width * scale)),
+                        "height": max(1, round(height * scale)),
+                        "file_size": max(1, round(size * scale * scale)),
+                    }
+                )
+                if scale == 1.0:
+                    break
+            sizes[-1]["file_id"] = file_id  # the largest: the one sent again
+            return {"photo": sizes}
+        mime = MIME_TYPES.get(PurePath(upload.name).suffix.lower())
+        mime = mime or mimetypes.guess_type(upload.name)[0]
+        mime = mime or upload.content_type
+        return {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": "u" + file_id,
+                "file_name": upload.name,
+                "mime_type": mime,
+                "file_size": size,
+            }
+        }
+
     def _media_fields(self, kind: str, file_id: str) -> dict[str, Any]:
         self._file(file_id)
         unique = "u" + file_id
@@ -789,15 +884,25 @@ class Emulator:
 
     async def _send_media(self, kind: str, p: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(p["chat_id"])
-        fields = self._media_fields(kind, p[kind])
+        if kind not in p:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        upload = self._upload(kind, p[kind], p)
         raw = ""
+        caption = None
         if p.get("caption"):
-            raw, fields["caption"] = self._text(p, "caption", CAPTION_LIMIT)
+            raw, caption = self._text(p, "caption", CAPTION_LIMIT)
+        fields = (
+            self._uploaded_fields(kind, upload) if upload else self._media_fields(kind, p[kind])
+        )
+        if caption is not None:
+            fields["caption"] = caption
         markup = p.get("reply_markup")
         check_keyboard(markup)
         if markup:
             fields["reply_markup"] = markup
-        return self._new_message(chat, fields, raw, params=p).data
+        message = self._new_message(chat, fields, raw, params=p)
+        message.upload = upload
+        return message.data
 
     async def api_sendphoto(self, p: dict[str, Any]) -> dict[str, Any]:
         return await self._send_media("photo", p)
@@ -811,17 +916,33 @@ class Emulator:
     async def api_sendmediagroup(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         chat = self._chat(p["chat_id"])
         items = p["media"]
-        if not 2 <= len(items) <= 10:
+        if not 2 <= len(items) <= ALBUM_LIMIT:
             raise ApiError(400, "Bad Request: wrong number of media in the album")
         kinds = {i["type"] for i in items}
         if "document" in kinds and kinds != {"document"}:
             raise ApiError(400, "Bad Request: document can't be mixed with other media types")
+        # All is checked before anything is sent: Telegram sends an album whole or not at all.
+        prepared = []
+        for item in items:
+            upload = self._upload(item["type"], item["media"], p)
+            raw = ""
+            caption = None
+            if item.get("caption"):
+                raw, caption = self._text(item, "caption", CAPTION_LIMIT)
+            if upload:
+                fields = self._uploaded_fields(item["type"], upload)
+            else:
+                fields = self._media_fields(item["type"], item["media"])
+            if caption is not None:
+                fields["caption"] = caption
+            prepared.append((fields, raw, upload))
         group = f"g{next(self._file_ids)}"
         sent = []
-        for item in items:
-            fields = self._media_fields(item["type"], item["media"])
+        for fields, raw, upload in prepared:
             fields["media_group_id"] = group
-            sent.append(self._new_message(chat, fields, params=p).data)
+            message = self._new_message(chat, fields, raw, params=p)
+            message.upload = upload
+            sent.append(message.data)
         return sent
 
     # --- what tests look at --------------------------------------------------------------
@@ -843,6 +964,20 @@ class Emulator:
 
     def bot_messages(self, chat: int) -> list[Msg]:
         return [m for m in self.chats.get(chat, []) if m.from_bot]
+
+    def albums(self, chat: int) -> list[list[Msg]]:
+        """The bot's media messages in this chat, grouped as they arrived: an album's items
+        together, a photo or document sent on its own as a group of one."""
+        groups: list[list[Msg]] = []
+        for message in self.bot_messages(chat):
+            if message.media is None:
+                continue
+            group = message.data.get("media_group_id")
+            if group and groups and groups[-1][0].data.get("media_group_id") == group:
+                groups[-1].append(message)
+            else:
+                groups.append([message])
+        return groups
 
     def failed_requests(self) -> list[Request]:
         return [r for r in self.requests if r.error]
@@ -872,6 +1007,17 @@ class Emulator:
             await asyncio.wait_for(
                 self._confirmed_changed.wait_for(lambda: self._confirmed >= update_id), within
             )
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """An image's width and height, as Telegram reads them before it accepts a photo (PNG
+    from its header; JPEG taken as 800×600); anything else is refused."""
+    if data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data.startswith(b"\xff\xd8\xff"):
+        return 800, 600
+    raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
 
 
 class User:

@@ -10,6 +10,7 @@ from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -47,6 +48,8 @@ RULES = (
     # Blocked by the user, kicked from the group, user deactivated.
     Rule(TelegramForbiddenError, None, Verdict.UNREACHABLE),
     Rule(TelegramBadRequest, None, Verdict.GIVE_UP),
+    # 413: an upload over Telegram's size limit (50 MB a document) never fits.
+    Rule(TelegramEntityTooLarge, None, Verdict.GIVE_UP),
     Rule(TelegramServerError, None, Verdict.RETRY),  # 5xx, "restart"
     Rule(TelegramNetworkError, None, Verdict.RETRY),  # timeouts, dropped connections
     # A page that is not JSON, such as a proxy's HTML «502 Bad Gateway».

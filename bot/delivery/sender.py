@@ -18,7 +18,7 @@ from bot.delivery import requests
 from bot.delivery.error_policy import Verdict, describe, verdict
 from bot.delivery.pacing import Pacing, RateLimits
 from storage import cards as card_repo
-from storage import outbox
+from storage import files, outbox
 from storage.db import Database
 from storage.outbox import EDITS, OutboxRow
 
@@ -150,10 +150,11 @@ class Sender:
                 card_message = None
                 if row and row.method in EDITS and row.card_id is not None:
                     card_message = await card_repo.message_id(conn, row.card_id)
+                stored = await files.load(conn, files.named_in(row.payload)) if row else {}
             if row is None:
                 return  # pruned meanwhile
             try:
-                message_id = await requests.call(self.bot, row, card_message)
+                message_id = await requests.call(self.bot, row, card_message, stored)
             except Exception as error:
                 await self._failed(row, error)
             else:
@@ -176,6 +177,7 @@ class Sender:
             if recorded and message_id is not None and row.card_id and row.method == "message":
                 await card_repo.bind(conn, [(row.card_id, message_id)])
             await outbox.mark_reachable(conn, [row.chat_id])
+            await files.release(conn, files.named_in(row.payload))
         event = "sent" if recorded else "sent_changed_meanwhile"  # the newer content goes next
         log.info(
             "event=%s method=%s chat=%s incident=%s outbox=%s",
@@ -218,6 +220,7 @@ class Sender:
     async def _fail(self, row: OutboxRow, error: str, found: Verdict) -> None:
         async with self.db.transaction() as conn:
             await outbox.mark_failed(conn, row.id, error, self.clock())
+            await files.release(conn, files.named_in(row.payload))
             if found is Verdict.CARD_GONE and row.card_id is not None:
                 await card_repo.forget(conn, row.card_id)
             if found is Verdict.UNREACHABLE and await outbox.mark_unreachable(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -14,9 +15,9 @@ from aiogram.types import BotCommand, InlineKeyboardMarkup
 
 from bot.domain.model import MARKUP_ONLY, AttachmentKind
 from bot.domain.records import Attachment
-from bot.texts import split_lines
+from bot.texts import CAPTION_LIMIT, split_lines, visible_length
 from storage import cards as card_repo
-from storage import outbox
+from storage import files, outbox
 from storage.cards import CardMessage
 from storage.db import Database
 
@@ -37,6 +38,16 @@ def _dump(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
 def _quiet(silent: bool) -> dict[str, Any]:
     # Sent with disable_notification; kept out of the payload otherwise.
     return {"silent": True} if silent else {}
+
+
+def fit_caption(caption: str | None) -> dict[str, Any]:
+    """A caption (HTML) for the payload, cut between lines to Telegram's limit rather than
+    refused: a generated report's summary must not stop its file from going."""
+    if not caption or not caption.strip():
+        return {}
+    if visible_length(caption) > CAPTION_LIMIT:
+        caption = split_lines(caption, CAPTION_LIMIT - 1)[0] + "…"
+    return {"caption": caption}
 
 
 class MessageQueue:
@@ -153,6 +164,41 @@ class MessageQueue:
                 payload = {"media": chunk[0] if one else chunk, **_quiet(silent)}
                 method = "media" if one else "album"
                 await self._put(chat_id, method, payload, incident_id=incident_id)
+
+    async def send_document(
+        self,
+        chat_id: int,
+        filename: str,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        mime: str = "application/octet-stream",
+    ) -> None:
+        """A file the bot made (a workbook), uploaded when the outbox sends it. The bytes are
+        stored once however many chats receive them."""
+        async with self.db.transaction() as conn:
+            file = await files.store(conn, filename, mime, data, self.clock())
+            payload = {"media": {"kind": "document", "file": file}, **fit_caption(caption)}
+            await self._put(chat_id, "media", payload)
+
+    async def send_photos(
+        self, chat_id: int, photos: Sequence[tuple[str, bytes]], *, caption: str | None = None
+    ) -> None:
+        """Images the bot made (charts), as (filename, bytes): albums of up to ten, one left
+        over as a photo of its own; the caption goes on the first."""
+        async with self.db.transaction() as conn:
+            stored = []
+            for name, data in photos:
+                mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                stored.append(await files.store(conn, name, mime, data, self.clock()))
+            for start in range(0, len(stored), ALBUM_MAX):
+                chunk = [{"kind": "photo", "file": f} for f in stored[start : start + ALBUM_MAX]]
+                one = len(chunk) == 1
+                payload = {
+                    "media": chunk[0] if one else chunk,
+                    **(fit_caption(caption) if start == 0 else {}),
+                }
+                await self._put(chat_id, "media" if one else "album", payload)
 
     async def set_commands(self, chat_id: int, commands: Sequence[BotCommand]) -> None:
         """The command menu of one chat, in order with its messages."""
