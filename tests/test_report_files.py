@@ -3,7 +3,7 @@ with openpyxl, the charts opened with Pillow."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from bot.domain.reports import (
     rank,
 )
 from bot.reports.charts import charts
-from bot.reports.workbook import register_workbook, report_workbook
+from bot.reports.workbook import ExcelClock, register_workbook, report_workbook
 from bot.texts import Texts
 
 TZ = ZoneInfo("Asia/Novosibirsk")  # UTC+7
@@ -143,6 +143,20 @@ def test_a_post_that_looks_like_a_formula_stays_text(texts):
     other = sheet.cell(3, post)
     assert other.data_type == "s"
     assert other.value == "+7 999 и @кто-то: -1 балл"
+
+
+def test_excel_times_follow_the_zone_across_a_clock_change():
+    # Berlin moves its clocks: each moment's own offset is used, however the cache steps.
+    berlin = ZoneInfo("Europe/Berlin")
+    clock = ExcelClock(berlin)
+    epoch = datetime(1899, 12, 30, tzinfo=UTC)
+    start = datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
+    for minutes in range(0, 6 * 60, 7):
+        moment = start + timedelta(minutes=minutes)
+        wall_clock = moment.astimezone(berlin).replace(tzinfo=UTC)
+        assert clock(moment) == pytest.approx((wall_clock - epoch) / timedelta(days=1), abs=1e-9)
+    assert clock(moment.replace(tzinfo=None)) == clock(moment)  # naive: taken as UTC
+    assert clock(None) is None
 
 
 def test_an_empty_register_still_has_its_header(texts):

@@ -39,25 +39,31 @@ class Column:
     num_format: str | None = None  # for numbers and dates; strings are plain
 
 
-def local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """Excel has no timezones: the municipality's wall clock, tzinfo dropped. A naive value
-    is taken as UTC (how storage keeps moments)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz).replace(tzinfo=None)
+EXCEL_EPOCH_S = 25569 * 86400  # 1970-01-01 counted from Excel's day 0, 1899-12-30
+OFFSET_STEP = 900  # offsets change on a quarter hour of UTC at the finest
 
 
-EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
-DAY = timedelta(days=1)
+class ExcelClock:
+    """Moments as Excel date-times: the number write_datetime would store (days since
+    1899-12-30, the municipality's wall clock). Computed here, the zone's offset looked up
+    once per quarter hour, because a month's register holds about a million of them."""
 
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._offsets: dict[int, float] = {}
 
-def serial(value: datetime | None, tz: ZoneInfo) -> float | None:
-    """An Excel date-time as the number it is (days since 1899-12-30, local wall clock):
-    what write_datetime stores, computed here because the register has a million of them."""
-    moment = local(value, tz)
-    return None if moment is None else (moment.replace(tzinfo=UTC) - EXCEL_EPOCH) / DAY
+    def __call__(self, value: datetime | None) -> float | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # as storage keeps them
+        moment = value.timestamp()
+        step = int(moment // OFFSET_STEP)
+        offset = self._offsets.get(step)
+        if offset is None:
+            delta = value.astimezone(self.tz).utcoffset()
+            offset = self._offsets[step] = delta.total_seconds() if delta else 0.0
+        return (moment + offset + EXCEL_EPOCH_S) / 86400
 
 
 def hours(seconds: int | None) -> float | None:
@@ -140,17 +146,16 @@ class Book:
         last = 0
         for last, row in enumerate(rows, 1):
             for n, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, str):
+                kind = type(value)  # the common kinds first: this runs per cell
+                if kind is float or kind is int:
+                    write_number(last, n, value, formats[n])
+                elif kind is str:
                     if value:
                         write_string(last, n, value)
                 elif isinstance(value, datetime | date):
                     write_datetime(last, n, value, formats[n])
                 elif isinstance(value, tuple):
                     write_number(last, n, value[0], self.fmt(value[1]))
-                else:
-                    write_number(last, n, value, formats[n])
         sheet.autofilter(0, 0, last, len(columns) - 1)
         for offset, text in enumerate(notes, 2):
             sheet.write_string(last + offset, 0, text, self.note)
@@ -192,7 +197,7 @@ def register_columns(texts: Texts) -> list[Column]:
 
 def register_workbook(rows: Iterable[RegisterRow], texts: Texts) -> bytes:
     """The incident register: one row per incident, in the order given."""
-    tz = texts.tz
+    serial = ExcelClock(texts.tz)
     categories, states = group(texts, "CATEGORY"), group(texts, "STATE")
     kinds, grounds = group(texts, "KIND"), group(texts, "NO_ANSWER")
     no_category = texts.word("REPORT", "no_category")
@@ -201,7 +206,7 @@ def register_workbook(rows: Iterable[RegisterRow], texts: Texts) -> bytes:
     def cells(row: RegisterRow) -> list[Cell]:
         line: list[Cell] = [
             row.id,
-            serial(row.detected_at, tz),
+            serial(row.detected_at),
             categories.get(row.category, row.category) if row.category else no_category,
             row.blocks,
             row.organisations,
@@ -209,11 +214,11 @@ def register_workbook(rows: Iterable[RegisterRow], texts: Texts) -> bytes:
         ]
         for stage in REGISTER_STAGES:
             due, done, late = row.stages.get(stage, empty)
-            line += [serial(due, tz), serial(done, tz), hours(late) if late else None]
+            line += [serial(due), serial(done), hours(late) if late else None]
         line += [
             kinds.get(row.answer_kind, row.answer_kind) if row.answer_kind else "",
             row.repeat_of,
-            serial(row.closed_at, tz),
+            serial(row.closed_at),
             grounds.get(row.no_answer, row.no_answer) if row.no_answer else "",
             headline(" ".join(row.post.split()), POST_LIMIT),
         ]
