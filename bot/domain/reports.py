@@ -65,7 +65,7 @@ class Figures:
     with_evidence: int  # … of them with a photo, video or document
 
     def stage(self, stage: Stage) -> StageFigures | None:
-        return next((s for s in self.stages if s.stage is stage), None)
+        return next((s for s in self.stages if s.stage == stage), None)
 
     @property
     def on_time(self) -> int:
