@@ -114,14 +114,16 @@ async def figures(
         f"  {_org_filter('e.organisation_id', orgs)[0]}),"
         " (SELECT COUNT(*) FROM assignments a JOIN scope s ON s.id = a.incident_id"
         f"   WHERE a.status = 'declined' {org_sql}),"
-        " (SELECT COUNT(DISTINCT a2.incident_id) FROM assignments a1"
-        "   JOIN scope s ON s.id = a1.incident_id"
+        # EXISTS, so that the period's incidents drive these two: joined, SQLite scanned
+        # all the assignments against the materialised scope (bench/reports.py).
+        " (SELECT COUNT(*) FROM scope s WHERE EXISTS (SELECT 1 FROM assignments a1"
         "   JOIN assignments a2 ON a2.incident_id = a1.incident_id AND a2.id > a1.id"
-        "   WHERE a1.status = 'declined' OR a1.withdrawn_at IS NOT NULL),"
+        "   WHERE a1.incident_id = s.id"
+        "   AND (a1.status = 'declined' OR a1.withdrawn_at IS NOT NULL))),"
         " (SELECT COUNT(*) FROM scope WHERE repeat_of IS NOT NULL),"
         " (SELECT COUNT(*) FROM scope WHERE state = 'awaiting_final'),"
-        " (SELECT COUNT(DISTINCT a.incident_id) FROM assignments a"
-        "   JOIN scope s ON s.id = a.incident_id),"
+        " (SELECT COUNT(*) FROM scope s"
+        "   WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = s.id)),"
         " (SELECT COUNT(*) FROM drafts d JOIN scope s ON s.id = d.incident_id"
         "   WHERE d.state = 'published' AND d.part = 0"
         "   AND d.kind IN ('final', 'not_confirmed')),"
@@ -210,19 +212,22 @@ async def _percentiles(
     where: str,
     args: Sequence[Any],
 ) -> dict[Any, tuple[int | None, int | None]]:
-    """Median and 90th percentile of timers' working time (`took_s`), per `group`."""
+    """Median and 90th percentile of timers' working time (`took_s`), per `group`: the
+    smallest value with at least n timers at or below it. Window functions run over the
+    distinct values with their counts, not over every timer (3 times faster on a month of
+    a large region, bench/reports.py)."""
     rows = await _query(
         conn,
         start,
         end,
         orgs,
-        "SELECT g, MAX(CASE WHEN n = (c + 1) / 2 THEN took_s END),"
-        " MAX(CASE WHEN n = MAX(1, (c * 9 + 9) / 10) THEN took_s END) FROM ("
-        f" SELECT {group} AS g, t.took_s,"
-        f" ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY t.took_s) AS n,"
-        f" COUNT(*) OVER (PARTITION BY {group}) AS c"
+        "SELECT g, MIN(CASE WHEN n >= (c + 1) / 2 THEN took_s END),"
+        " MIN(CASE WHEN n >= MAX(1, (c * 9 + 9) / 10) THEN took_s END) FROM ("
+        " SELECT g, took_s, SUM(k) OVER (PARTITION BY g ORDER BY took_s) AS n,"
+        " SUM(k) OVER (PARTITION BY g) AS c FROM ("
+        f" SELECT {group} AS g, t.took_s, COUNT(*) AS k"
         f" FROM timers t JOIN scope s ON s.id = t.incident_id WHERE {where}"
-        ") GROUP BY g",
+        " GROUP BY g, t.took_s)) GROUP BY g",
         args,
     )
     return {r[0]: (r[1], r[2]) for r in rows}
