@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report_data import NOW, TZ, generate
 
 from bot.domain.periods import Kind, Period, month_of
-from bot.domain.reports import Report, rank, targets
 from bot.profiles import load_profile
+from bot.services.reports import build_report
 from bot.texts import Texts
 from storage import reports
 from storage.db import Database
@@ -100,12 +100,7 @@ async def _timings(path: Path) -> dict[str, float]:
     assert offset is not None
 
     async def report(period: Period) -> object:
-        start, end = period.bounds(TZ)
-        before = period.previous().bounds(TZ)
-        figures = await reports.figures(conn, start, end, None, NOW, offset)
-        previous = await reports.figures(conn, *before, None, NOW, offset)
-        rating = rank(await reports.rating(conn, start, end, None, NOW))
-        made = Report(period, None, figures, previous, rating, targets(figures, plan), NOW)
+        made = await build_report(conn, period, None, None, tz=TZ, now=NOW, plan=plan)
         return workbook.report_workbook(made, texts) if workbook else made
 
     async def register(period: Period) -> object:

@@ -7,6 +7,9 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import aiosqlite
 
 from bot.domain.actions import Actor, Denial, Refused
 from bot.domain.model import Role
@@ -65,24 +68,16 @@ class Reports:
     async def build(
         self, period: Period, orgs: list[int] | None, names: list[str] | None = None
     ) -> Report:
-        tz = self.texts.tz
-        now = self.clock()
-        start, end = period.bounds(tz)
-        offset = start.astimezone(tz).utcoffset() or timedelta(0)
-        before_start, before_end = period.previous().bounds(tz)
         async with self.db.read() as conn:
-            figures = await repo.figures(conn, start, end, orgs, now, offset)
-            previous = await repo.figures(conn, before_start, before_end, orgs, now, offset)
-            rating = await repo.rating(conn, start, end, orgs, now)
-        return Report(
-            period=period,
-            scope=names,
-            figures=figures,
-            previous=previous,
-            rating=rank(rating),
-            targets=targets(figures, self.profile.reports.targets),
-            made_at=now,
-        )
+            return await build_report(
+                conn,
+                period,
+                orgs,
+                names,
+                tz=self.texts.tz,
+                now=self.clock(),
+                plan=self.profile.reports.targets,
+            )
 
     async def digest(self) -> Digest:
         tz = self.texts.tz
@@ -175,3 +170,33 @@ class Reports:
             head = await self.recipients.heads()
             chats = list(dict.fromkeys([*coordinators, *head, *self.profile.reports.recipients]))
             await self.send_report(chats, await self.build(item.period, None))
+
+
+async def build_report(
+    conn: aiosqlite.Connection,
+    period: Period,
+    orgs: list[int] | None,
+    names: list[str] | None,
+    *,
+    tz: ZoneInfo,
+    now: datetime,
+    plan: dict[str, float],
+) -> Report:
+    """A report's figures, the period before's for the change, the ranked rating and the
+    target indicators (bench/reports.py times this)."""
+    start, end = period.bounds(tz)
+    offset = start.astimezone(tz).utcoffset() or timedelta(0)
+    figures = await repo.figures(conn, start, end, orgs, now, offset)
+    previous = await repo.figures(
+        conn, *period.previous().bounds(tz), orgs, now, offset, detail=False
+    )
+    rating = await repo.rating(conn, start, end, orgs, now)
+    return Report(
+        period=period,
+        scope=names,
+        figures=figures,
+        previous=previous,
+        rating=rank(rating),
+        targets=targets(figures, plan),
+        made_at=now,
+    )
