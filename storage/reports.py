@@ -28,12 +28,14 @@ from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
 Orgs = Sequence[int] | None
 
 
-def _scope(orgs: Orgs) -> tuple[str, list[Any]]:
+# The columns the figures use: the fewer, the cheaper the scope (a post's text is long).
+FIGURE_COLUMNS = "id, category, state, repeat_of, no_answer, detected_at"
+REGISTER_COLUMNS = FIGURE_COLUMNS + ", substr(source_text, 1, 300) AS post, source_link, closed_at"
+
+
+def _scope(orgs: Orgs, columns: str = FIGURE_COLUMNS) -> tuple[str, list[Any]]:
     """The incidents of the period (and of the organisations), as a CTE named `scope`."""
-    sql = (
-        "scope AS (SELECT id, category, state, repeat_of, no_answer, detected_at"
-        " FROM incidents WHERE detected_at >= ? AND detected_at < ?"
-    )
+    sql = f"scope AS (SELECT {columns} FROM incidents WHERE detected_at >= ? AND detected_at < ?"
     if orgs is not None:
         marks = ",".join("?" * len(orgs)) or "NULL"
         sql += (
@@ -55,8 +57,9 @@ async def _query(
     orgs: Orgs,
     body: str,
     args: Sequence[Any] = (),
+    columns: str = FIGURE_COLUMNS,
 ) -> list[aiosqlite.Row]:
-    scope, scope_args = _scope(orgs)
+    scope, scope_args = _scope(orgs, columns)
     params = [to_db_time(start), to_db_time(end), *scope_args, *args]
     return await fetch_all(conn, f"WITH {scope} {body}", params)
 
@@ -358,12 +361,13 @@ async def register(
         " JOIN organisations o ON o.id = a.organisation_id"
         " LEFT JOIN blocks b ON b.id = o.block_id"
         " WHERE a.incident_id IN (SELECT id FROM scope) GROUP BY a.incident_id)"
-        " SELECT s.id, s.detected_at, s.category, s.state, substr(s.source_text, 1, 300)"
-        " AS post, s.source_link, s.repeat_of, s.closed_at, s.no_answer, a.orgs, a.blocks,"
+        " SELECT s.id, s.detected_at, s.category, s.state, s.post,"
+        " s.source_link, s.repeat_of, s.closed_at, s.no_answer, a.orgs, a.blocks,"
         " (SELECT d.kind FROM drafts d WHERE d.incident_id = s.id AND d.part = 0"
         "  AND d.state = 'published' ORDER BY d.published_at DESC LIMIT 1) AS kind, t.*"
         " FROM scope s LEFT JOIN t ON t.incident_id = s.id"
         " LEFT JOIN a ON a.incident_id = s.id ORDER BY s.id",
+        columns=REGISTER_COLUMNS,
     )
     return [
         RegisterRow(
