@@ -425,6 +425,14 @@ async def digest(conn: aiosqlite.Connection, now: datetime, day_end: datetime) -
     }
 
 
+async def any_before(conn: aiosqlite.Connection, moment: datetime) -> bool:
+    """Whether the bot had an incident detected before `moment`."""
+    row = await fetch_one(
+        conn, "SELECT 1 FROM incidents WHERE detected_at < ? LIMIT 1", (to_db_time(moment),)
+    )
+    return row is not None
+
+
 async def sent(conn: aiosqlite.Connection, kind: str, period: str) -> bool:
     row = await fetch_one(
         conn, "SELECT 1 FROM report_runs WHERE kind = ? AND period = ?", (kind, period)

@@ -10,6 +10,8 @@ EXECUTOR_COMMANDS = (
     "Вам доступны:\n"
     "/my — мои открытые инциденты\n"
     "/incident N — карточка и история инцидента\n"
+    "/report — отчёт за неделю, месяц или год\n"
+    "/register — реестр инцидентов (таблица)\n"
     "/help — что я умею\n"
     "/cancel — отменить ввод"
 )
@@ -28,11 +30,13 @@ def counts(*users: User) -> list[int]:
 async def test_unknown_commands_list_the_commands_of_that_role(
     cast: Cast, harness: Harness
 ) -> None:
-    await cast.coordinator.send("/report")
+    await cast.coordinator.send("/stats")
     assert cast.coordinator.last().text == (
         "Такой команды нет. Вам доступны:\n"
         "/open — все открытые инциденты\n"
         "/incident N — карточка и история инцидента\n"
+        "/report — отчёт за неделю, месяц или год\n"
+        "/register — реестр инцидентов (таблица)\n"
         "/status — очередь доставки сообщений\n"
         "/help — что я умею\n"
         "/cancel — отменить ввод"
@@ -40,17 +44,19 @@ async def test_unknown_commands_list_the_commands_of_that_role(
     assert harness.app is not None
     assert await harness.app.queries.open_list() == []  # no incident of it
 
-    await cast.head.send("/report")
+    await cast.head.send("/stats")
     assert cast.head.last().text == (
         "Такой команды нет. Вам доступны:\n"
         "/open — все открытые инциденты\n"
         "/incident N — карточка и история инцидента\n"
+        "/report — отчёт за неделю, месяц или год\n"
+        "/register — реестр инцидентов (таблица)\n"
         "/help — что я умею"
     )
     # A command of another role is not theirs: an executor has no /status.
     await cast.housing.send("/status")
     assert cast.housing.last().text == f"Такой команды нет. {EXECUTOR_COMMANDS}"
-    await cast.stranger.send("/report")
+    await cast.stranger.send("/stats")
     assert "Вы не зарегистрированы в боте" in cast.stranger.last().text
 
 
@@ -79,7 +85,7 @@ async def test_an_unknown_command_while_an_answer_is_awaited_keeps_it_waiting(
 ) -> None:
     await route_new_incident(cast)
     await cast.housing.click("Ответить")
-    await cast.housing.send("/report")
+    await cast.housing.send("/stats")
     assert cast.housing.last().text == (
         f"Такой команды нет. {EXECUTOR_COMMANDS}\n"
         "Бот по-прежнему ждёт ваш ввод; /cancel — отменить его."
@@ -98,6 +104,8 @@ async def test_deputy_head_and_head_are_sent_to_the_coordinator(cast: Cast) -> N
         " напрямую.\nВам доступны:\n"
         "/my — мои открытые инциденты\n"
         "/incident N — карточка и история инцидента\n"
+        "/report — отчёт за неделю, месяц или год\n"
+        "/register — реестр инцидентов (таблица)\n"
         "/help — что я умею"
     )
     await cast.head.send(None, sticker=True)
@@ -124,5 +132,5 @@ async def test_strangers_are_told_to_get_an_invite_and_groups_stay_quiet(
     await cast.housing.add_bot_to_group(group)
     seen = len(emu.bot_messages(group))
     await cast.housing.send("Коллеги, кто возьмёт?", chat=group)
-    await cast.housing.send("/report", chat=group)
+    await cast.housing.send("/stats", chat=group)
     assert len(emu.bot_messages(group)) == seen

@@ -13,10 +13,18 @@ def menu(emu: Emulator, chat: int) -> list[str]:
 
 async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emulator) -> None:
     assert [c["command"] for c in emu.commands["default"]] == ["start", "help"]
-    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "status", "help", "cancel"]
-    assert menu(emu, cast.housing.id) == ["my", "incident", "help", "cancel"]
-    assert menu(emu, cast.head.id) == ["open", "incident", "help"]
-    assert menu(emu, cast.supervisor.id) == ["my", "incident", "help"]
+    assert menu(emu, COORDINATOR_ID) == [
+        "open",
+        "incident",
+        "report",
+        "register",
+        "status",
+        "help",
+        "cancel",
+    ]
+    assert menu(emu, cast.housing.id) == ["my", "incident", "report", "register", "help", "cancel"]
+    assert menu(emu, cast.head.id) == ["open", "incident", "report", "register", "help"]
+    assert menu(emu, cast.supervisor.id) == ["my", "incident", "report", "register", "help"]
 
     await cast.coordinator.send("/help")
     assert "Вы — координатор МЦУ" in cast.coordinator.last().text
@@ -34,8 +42,16 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
     # Menus survive a restart and are set again for every bound person.
     emu.commands.clear()
     await harness.restart()
-    assert menu(emu, cast.water.id) == ["my", "incident", "help", "cancel"]
-    assert menu(emu, COORDINATOR_ID) == ["open", "incident", "status", "help", "cancel"]
+    assert menu(emu, cast.water.id) == ["my", "incident", "report", "register", "help", "cancel"]
+    assert menu(emu, COORDINATOR_ID) == [
+        "open",
+        "incident",
+        "report",
+        "register",
+        "status",
+        "help",
+        "cancel",
+    ]
 
 
 async def test_lists_and_one_card_with_history(cast: Cast) -> None:

@@ -163,10 +163,14 @@ class Reports:
             await repo.mark_sent(conn, item.kind.value, item.period.key, self.clock())
             if item.kind is Kind.DIGEST:
                 digest = await self.digest()
+                if not digest.by_state:
+                    return  # nothing open: no digest that morning
                 text = self.texts.render("digest.html.j2", digest=digest, now=self.clock())
                 for chat in coordinators:
                     await self.queue.send(chat, text)
                 return
+            if not await repo.any_before(conn, item.period.bounds(self.texts.tz)[1]):
+                return  # the bot was not in use yet: no empty report of a time before it
             head = await self.recipients.heads()
             chats = list(dict.fromkeys([*coordinators, *head, *self.profile.reports.recipients]))
             await self.send_report(chats, await self.build(item.period, None))
