@@ -126,6 +126,7 @@ class App:
         await self.updates.drain()
         await self.reminders.shutdown()
         await self.report_scheduler.shutdown()
+        await self.reports.drain()
         await self.sender.stop()
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:

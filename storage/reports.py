@@ -44,10 +44,13 @@ def _scope(orgs: Orgs, columns: str = FIGURE_COLUMNS) -> tuple[str, list[Any]]:
     return sql + ")", list(orgs or [])
 
 
-def _org_filter(column: str, orgs: Orgs) -> tuple[str, list[Any]]:
+def _org_filter(column: str, orgs: Orgs, *, or_null: bool = False) -> tuple[str, list[Any]]:
     if orgs is None:
         return "", []
-    return f" AND {column} IN ({','.join('?' * len(orgs)) or 'NULL'})", list(orgs)
+    marks = ",".join("?" * len(orgs)) or "NULL"
+    if or_null:
+        return f" AND ({column} IN ({marks}) OR {column} IS NULL)", list(orgs)
+    return f" AND {column} IN ({marks})", list(orgs)
 
 
 async def _query(
@@ -190,7 +193,8 @@ async def _stages(
     """Per stage: ended in time or late, still running past due; the median and the 90th
     percentile of the working time it took. One walk over the period's clocks: grouped by
     stage and time taken, then window sums over those groups pick the percentiles."""
-    org_sql, org_args = _org_filter("t.organisation_id", orgs)
+    # A scoped report counts its organisations' clocks and the coordinator's of its incidents.
+    org_sql, org_args = _org_filter("t.organisation_id", orgs, or_null=True)
     counted = (
         "SUM(t.active = 0 AND t.late_s = 0), SUM(t.active = 0 AND t.late_s > 0),"
         " SUM(t.active = 1 AND t.due_at < ?), NULL, NULL"
@@ -294,7 +298,10 @@ async def rating(
             end,
             orgs,
             "SELECT t.organisation_id,"
-            " SUM(t.active = 0 OR t.due_at < ?), SUM(t.active = 0 AND t.late_s = 0)"
+            # Its terms: those it kept or missed, and those overdue now; not those that
+            # stopped for another reason (it declined, the incident was cancelled).
+            " SUM((t.active = 0 AND t.late_s IS NOT NULL) OR (t.active = 1 AND t.due_at < ?)),"
+            " SUM(t.active = 0 AND t.late_s = 0)"
             " FROM timers t JOIN scope s ON s.id = t.incident_id"
             f" WHERE t.organisation_id IS NOT NULL AND t.stage IN {_EXECUTOR_TERMS}"
             " GROUP BY t.organisation_id",
@@ -342,7 +349,9 @@ async def register(
     conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs
 ) -> list[RegisterRow]:
     """The register: one row per incident of the period, with each stage's due and done
-    moment and how late it ended (working time), in one query."""
+    moment and how late it ended (working time), in one query: of each stage, its latest
+    clock (of the scope's organisations, or the coordinator's)."""
+    org_sql, org_args = _org_filter("organisation_id", orgs, or_null=True)
     pivot = ", ".join(
         f"MAX(CASE WHEN stage = '{s.value}' THEN due_at END) AS {s.value}_due,"
         f" MAX(CASE WHEN stage = '{s.value}' THEN ended_at END) AS {s.value}_done,"
@@ -354,8 +363,10 @@ async def register(
         start,
         end,
         orgs,
-        f", t AS (SELECT incident_id, {pivot} FROM timers"
-        " WHERE incident_id IN (SELECT id FROM scope) GROUP BY incident_id),"
+        f", t AS (SELECT incident_id, {pivot} FROM (SELECT *, ROW_NUMBER() OVER"
+        " (PARTITION BY incident_id, stage ORDER BY id DESC) AS latest FROM timers"
+        f" WHERE incident_id IN (SELECT id FROM scope) {org_sql}) WHERE latest = 1"
+        " GROUP BY incident_id),"
         " a AS (SELECT a.incident_id, group_concat(DISTINCT o.name) AS orgs,"
         " group_concat(DISTINCT b.name) AS blocks FROM assignments a"
         " JOIN organisations o ON o.id = a.organisation_id"
@@ -367,6 +378,7 @@ async def register(
         "  AND d.state = 'published' ORDER BY d.published_at DESC LIMIT 1) AS kind, t.*"
         " FROM scope s LEFT JOIN t ON t.incident_id = s.id"
         " LEFT JOIN a ON a.incident_id = s.id ORDER BY s.id",
+        org_args,
         columns=REGISTER_COLUMNS,
     )
     return [

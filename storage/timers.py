@@ -75,14 +75,20 @@ async def stop(
     conn: aiosqlite.Connection,
     timer_id: int,
     at: datetime,
-    took: timedelta = timedelta(0),
-    late: timedelta = timedelta(0),
+    took: timedelta | None = None,
+    late: timedelta | None = None,
 ) -> None:
-    """The clock stops; `took` and `late` (working time) are kept for the reports."""
+    """The clock stops; `took` and `late` (working time) are kept for the reports when its
+    move was made (None: it stopped for another reason, and is not counted)."""
     await conn.execute(
         "UPDATE timers SET active = 0, next_at = NULL, ended_at = ?, took_s = ?, late_s = ?"
         " WHERE id = ?",
-        (to_db_time(at), int(took.total_seconds()), int(late.total_seconds()), timer_id),
+        (
+            to_db_time(at),
+            None if took is None else int(took.total_seconds()),
+            None if late is None else int(late.total_seconds()),
+            timer_id,
+        ),
     )
 
 

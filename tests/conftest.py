@@ -141,6 +141,7 @@ class Harness:
         update queued."""
         if self.app is not None:
             await asyncio.wait_for(self.app.updates.drain(), within)
+            await asyncio.wait_for(self.app.reports.drain(), within)
             await asyncio.wait_for(self.app.sender.flush(), within)
 
     @contextlib.contextmanager

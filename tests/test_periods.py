@@ -39,7 +39,9 @@ def test_typed_periods_and_defaults() -> None:
     assert days is not None
     assert days.label == "01.03.2026–15.03.2026"
     assert days.days == 15
-    for bad in ("15.03.2026-01.03.2026", "31.02.2026", "13.2026", "вчера", "абв 2026"):
+    bad_ones = ("15.03.2026-01.03.2026", "31.02.2026", "13.2026", "вчера", "абв 2026")
+    out_of_range = ("0000", "9999", "12.9999", "31.12.9999", "01.01.1900-01.01.2026")
+    for bad in (*bad_ones, *out_of_range):
         assert parse(Kind.MONTH, bad, today) is None, bad
     assert default(Kind.WEEK, today).label == "04.03.2026–10.03.2026"
     assert default(Kind.MONTH, today).label == "февраль 2026"
@@ -80,5 +82,8 @@ def test_scheduled_moments() -> None:
 
 
 def test_a_friday_off_moves_the_weekly_report_to_the_day_before() -> None:
-    # Friday 1 May 2026 is a holiday: the weekly report goes on Thursday 30 April.
-    assert ("week", "23.04.2026–29.04.2026") in due_at("2026-04-30T12:00")
+    # Friday 1 May 2026 is a holiday: the weekly report goes on Thursday 30 April, for the
+    # week to that Friday, so that every day is in one weekly report.
+    assert ("week", "24.04.2026–30.04.2026") in due_at("2026-04-30T12:00")
+    assert ("week", "17.04.2026–23.04.2026") in due_at("2026-04-24T12:00")
+    assert ("week", "01.05.2026–07.05.2026") in due_at("2026-05-08T12:00")

@@ -26,6 +26,7 @@ MONTHS = (
     "декабрь",
 )
 _DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
+YEARS = (2000, 2100)  # a period outside is a typo
 CATCH_UP = timedelta(days=7)  # a scheduled report missed longer ago is not sent late
 
 
@@ -107,6 +108,16 @@ def parse(kind: Kind, raw: str, today: date) -> Period | None:
     text = raw.strip().lower()
     if not text:
         return default(kind, today)
+    try:
+        period = _parse(kind, text)
+    except (ValueError, OverflowError):  # a day or a year that is none
+        return None
+    if period is None or not YEARS[0] <= period.start.year <= YEARS[1]:
+        return None
+    return period if period.end.year <= YEARS[1] + 1 else None
+
+
+def _parse(kind: Kind, text: str) -> Period | None:
     if m := re.fullmatch(_DAY + r"\s*[-–—]\s*" + _DAY, text):
         first, last = _date(*m.groups()[:3]), _date(*m.groups()[3:])
         if first is None or last is None or last < first:
@@ -202,7 +213,10 @@ def due_reports(
         day = weekly_day(calendar, week_of, weekly_weekday)
         if day is not None and at(day, weekly_at) <= now:
             if now <= at(day, weekly_at) + CATCH_UP:
-                period = Period(Kind.WEEK, day - timedelta(days=7), day)
+                # The 7 days before the regular weekday, even when sent a day early: each
+                # day is in one weekly report.
+                regular = week_of - timedelta(days=week_of.weekday() - weekly_weekday)
+                period = Period(Kind.WEEK, regular - timedelta(days=7), regular)
                 found.append(Due(Kind.WEEK, period, at(day, weekly_at)))
             break
     first = at(_first_working_day(calendar, today.replace(day=1)), monthly_at)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.deadlines import QUIET_STAGES
 from bot.domain.periods import Period
 from bot.domain.profile import Stage
 
@@ -69,11 +70,12 @@ class Figures:
 
     @property
     def on_time(self) -> int:
-        return sum(s.on_time for s in self.stages)
+        return sum(s.on_time for s in self.stages if s.stage not in QUIET_STAGES)
 
     @property
     def terms(self) -> int:
-        return sum(s.total for s in self.stages)
+        """The terms that bind (the «не наше» window does not: only how long it took)."""
+        return sum(s.total for s in self.stages if s.stage not in QUIET_STAGES)
 
     @property
     def share_on_time(self) -> float | None:

@@ -3,7 +3,7 @@ person may see (seeds 000–003)."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
@@ -37,8 +37,9 @@ async def report(
         await queue.send(message.chat.id, texts.message("report_bad_period", value=raw, kind=kind))
         return
     orgs, names = await reports.scope_of(actor)
-    await queue.send(message.chat.id, texts.message("report_coming", period=period.label))
-    await reports.send_report([message.chat.id], await reports.build(period, orgs, names))
+    chat = message.chat.id
+    await queue.send(chat, texts.message("report_coming", period=period.label))
+    reports.request(chat, lambda: reports.send_report([chat], period, orgs, names))
 
 
 async def register(
@@ -60,11 +61,20 @@ async def register(
         )
         return
     orgs, names = await reports.scope_of(actor)
-    await reports.send_register(message.chat.id, period, orgs, names)
+    chat = message.chat.id
+    await queue.send(chat, texts.message("register_coming", period=period.label))
+    reports.request(chat, lambda: reports.send_register(chat, period, orgs, names))
+
+
+async def not_in_groups(message: Message, queue: MessageQueue, texts: Texts) -> None:
+    """Reports name every organisation and quote citizens' posts: not for a group's eyes."""
+    await queue.send(message.chat.id, texts.message("report_private"))
 
 
 def create_router() -> Router:
     router = Router(name="reports")
-    router.message.register(report, Command("report"))
-    router.message.register(register, Command("register"))
+    private = F.chat.type == "private"
+    router.message.register(report, Command("report"), private)
+    router.message.register(register, Command("register"), private)
+    router.message.register(not_in_groups, Command("report", "register"))
     return router

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,7 @@ class Reports:
         self.texts = texts
         self.profile = profile
         self.clock = clock
+        self.building: set[asyncio.Task[None]] = set()
 
     # --- who sees what -------------------------------------------------------------------
 
@@ -99,25 +101,61 @@ class Reports:
         )
 
     # --- sending -------------------------------------------------------------------------
+    # Built and rendered outside any transaction (a year of a region takes seconds, and the
+    # database is the bot's one lock); queued, and marked sent, in a short one.
 
-    async def send_report(self, chats: Sequence[int], report: Report) -> None:
-        """The summary (one message), the workbook and the charts, to each chat."""
-        summary = self.texts.render("report.html.j2", report=report)
-        # Rendering takes a moment: off the event loop, so the bot keeps answering.
-        workbook = await asyncio.to_thread(report_workbook, report, self.texts)
-        pictures = await asyncio.to_thread(charts, report, self.texts)
-        name = f"otchet-{report.period.kind.value}-{report.period.key}.xlsx"
+    def request(self, chat: int, what: Callable[[], Awaitable[None]]) -> None:
+        """A report or register asked for in an update: built once that update committed,
+        in a task of its own, so that the bot keeps answering meanwhile."""
+
+        async def build() -> None:
+            try:
+                await what()
+            except Exception:
+                log.exception("event=report_failed chat=%s", chat)
+                async with self.db.transaction():
+                    await self.queue.send(chat, self.texts.message("report_failed"))
+
+        def start() -> None:
+            task = asyncio.create_task(build())
+            self.building.add(task)
+            task.add_done_callback(self.building.discard)
+
+        self.db.after_commit(start)
+
+    async def drain(self) -> None:
+        """Wait for the reports being built (at shutdown, in tests)."""
+        while self.building:
+            await asyncio.gather(*self.building)
+
+    async def _render(self, report: Report) -> Rendered:
+        # Off the event loop too: charts and workbooks take a moment to draw.
+        return Rendered(
+            self.texts.render("report.html.j2", report=report),
+            f"otchet-{report.period.kind.value}-{report.period.key}.xlsx",
+            await asyncio.to_thread(report_workbook, report, self.texts),
+            await asyncio.to_thread(charts, report, self.texts),
+        )
+
+    async def _queue(self, chats: Sequence[int], rendered: Rendered) -> None:
+        """In the caller's transaction: the summary, the workbook, the charts, to each chat."""
+        for chat in chats:
+            await self.queue.send(chat, rendered.summary)
+            await self.queue.send_document(chat, rendered.name, rendered.workbook, mime=XLSX)
+            if rendered.pictures:
+                await self.queue.send_photos(chat, rendered.pictures)
+
+    async def send_report(
+        self, chats: Sequence[int], period: Period, orgs: list[int] | None, names: list[str] | None
+    ) -> None:
+        rendered = await self._render(await self.build(period, orgs, names))
         async with self.db.transaction():
-            for chat in chats:
-                await self.queue.send(chat, summary)
-                await self.queue.send_document(chat, name, workbook, mime=XLSX)
-                if pictures:
-                    await self.queue.send_photos(chat, pictures)
+            await self._queue(chats, rendered)
 
     async def send_register(
         self, chat: int, period: Period, orgs: list[int] | None, names: list[str] | None
-    ) -> int:
-        """The register as a workbook; how many incidents it lists."""
+    ) -> None:
+        """The register as a workbook."""
         start, end = period.bounds(self.texts.tz)
         async with self.db.read() as conn:
             rows = await repo.register(conn, start, end, orgs)
@@ -129,13 +167,13 @@ class Reports:
             await self.queue.send_document(
                 chat, f"reestr-{period.key}.xlsx", data, caption=caption, mime=XLSX
             )
-        return len(rows)
 
     # --- scheduled -----------------------------------------------------------------------
 
     async def run_due(self) -> list[Due]:
         """Send every scheduled report whose moment has come and that has not gone yet
-        (after a restart that missed it: once, late)."""
+        (after a restart that missed it: once, late); those sent (not those with nothing to
+        say: a digest with nothing open, a report of a time before the bot was used)."""
         policy = self.profile.reports
         due = due_reports(
             self.profile.calendar,
@@ -151,29 +189,50 @@ class Reports:
             async with self.db.read() as conn:
                 if await repo.sent(conn, item.kind.value, item.period.key):
                     continue
-            await self._send_scheduled(item)
-            done.append(item)
-            log.info("event=report kind=%s period=%s", item.kind.value, item.period.key)
+            if await self._send_scheduled(item):
+                done.append(item)
+                log.info("event=report kind=%s period=%s", item.kind.value, item.period.key)
+            else:
+                log.info(
+                    "event=report_skipped kind=%s period=%s", item.kind.value, item.period.key
+                )
         return done
 
-    async def _send_scheduled(self, item: Due) -> None:
+    async def _send_scheduled(self, item: Due) -> bool:
         coordinators = await self.recipients.coordinators()
+        chats: list[int] = coordinators
+        text, rendered = None, None
+        if item.kind is Kind.DIGEST:
+            digest = await self.digest()
+            if digest.by_state:  # nothing open: no digest that morning
+                text = self.texts.render("digest.html.j2", digest=digest, now=self.clock())
+        else:
+            async with self.db.read() as conn:
+                in_use = await repo.any_before(conn, item.period.bounds(self.texts.tz)[1])
+            if in_use:  # no empty report of a time before the bot was used
+                rendered = await self._render(await self.build(item.period, None))
+                head = await self.recipients.heads()
+                recipients = [*coordinators, *head, *self.profile.reports.recipients]
+                chats = list(dict.fromkeys(recipients))
         async with self.db.transaction() as conn:
             # Marked in the same transaction as it is queued: never twice, never lost.
+            if await repo.sent(conn, item.kind.value, item.period.key):
+                return False  # another tick was quicker
             await repo.mark_sent(conn, item.kind.value, item.period.key, self.clock())
-            if item.kind is Kind.DIGEST:
-                digest = await self.digest()
-                if not digest.by_state:
-                    return  # nothing open: no digest that morning
-                text = self.texts.render("digest.html.j2", digest=digest, now=self.clock())
-                for chat in coordinators:
+            if text is not None:
+                for chat in chats:
                     await self.queue.send(chat, text)
-                return
-            if not await repo.any_before(conn, item.period.bounds(self.texts.tz)[1]):
-                return  # the bot was not in use yet: no empty report of a time before it
-            head = await self.recipients.heads()
-            chats = list(dict.fromkeys([*coordinators, *head, *self.profile.reports.recipients]))
-            await self.send_report(chats, await self.build(item.period, None))
+            if rendered is not None:
+                await self._queue(chats, rendered)
+        return bool(text or rendered)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    summary: str
+    name: str
+    workbook: bytes
+    pictures: list[tuple[str, bytes]]
 
 
 async def build_report(

@@ -17,7 +17,7 @@ from bot.domain.deadlines import (
     plan,
     running_clocks,
 )
-from bot.domain.model import PartStatus
+from bot.domain.model import PartStatus, State
 from bot.domain.outcomes import TermNotice
 from bot.domain.profile import Profile, Stage
 from bot.domain.records import Incident, Timer
@@ -90,6 +90,8 @@ class Timekeeper:
             clock = Clock(timer.stage, timer.organisation_id)
             if clock in wanted and clock not in kept and timer.stage not in restart:
                 kept[clock] = timer
+            elif not _completed(incident, organisations, timer, restart):
+                await repo.stop(conn, timer.id, now)  # not done: the reports do not count it
             else:
                 calendar = self.profile.calendar
                 took = calendar.between(timer.started_at, now)
@@ -162,6 +164,17 @@ class Timekeeper:
                 )
             )
         return notices
+
+
+def _completed(
+    incident: Incident, organisations: list[int], timer: Timer, restart: Collection[Stage]
+) -> bool:
+    """Whether a clock stops because its move was made (an answer sent, a draft approved),
+    rather than because the move is no longer anyone's: the organisation declined or was
+    withdrawn, the incident was cancelled or closed without an answer, the clock restarted."""
+    if incident.state is State.CANCELLED or incident.no_answer or timer.stage in restart:
+        return False
+    return timer.organisation_id is None or timer.organisation_id in organisations
 
 
 async def _overdue(
