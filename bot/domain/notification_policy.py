@@ -26,6 +26,7 @@ from bot.domain.notices import (
 from bot.domain.outcomes import (
     Accepted,
     Approved,
+    BurstBegan,
     Cancelled,
     CategorySet,
     ChatUnreachable,
@@ -178,6 +179,17 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
             return [
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
+            ]
+        case BurstBegan(block=block, incidents=incidents, window=window):
+            # p. 25: bursts of activity go to the Head at once, and to the coordinators.
+            return [
+                text(
+                    (HEAD, COORDINATORS),
+                    "burst",
+                    block=block,
+                    incidents=incidents,
+                    window=window,
+                )
             ]
         case PartIn(received=received, expected=expected):
             # p. 17: each part goes to the coordinator as it arrives; with all of them in,

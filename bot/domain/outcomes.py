@@ -52,6 +52,15 @@ class Routed(Outcome):
 
 
 @dataclass(frozen=True)
+class BurstBegan(Outcome):
+    """p. 25: a burst of incidents in one thematic block (told once per burst)."""
+
+    block: str
+    incidents: tuple[int, ...]
+    window: timedelta
+
+
+@dataclass(frozen=True)
 class NotRouted:
     """Nobody of the organisation can receive the card yet: the coordinator is asked first.
     Nothing was changed."""

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.domain.bursts import BurstPolicy
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.model import Category
 
@@ -93,6 +94,7 @@ class Profile:
     reports: ReportPolicy = field(
         default_factory=lambda: ReportPolicy(time(8), 4, time(12), time(9))
     )
+    bursts: BurstPolicy = field(default_factory=lambda: BurstPolicy(5, timedelta(hours=3)))
 
     def term(self, stage: Stage, category: Category | None = None) -> Term | None:
         if stage is Stage.ANSWER:
@@ -154,7 +156,21 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
         answer={Category(name): Term.parse(raw) for name, raw in answer_raw.items()},
         reminders=_reminders(reminders, _working_day(hours[min(hours)], lunch)),
         reports=_reports(data.get("reports", {}), hours[min(hours)][0]),
+        bursts=_bursts(data.get("bursts", {})),
     )
+
+
+def _bursts(raw: dict[str, Any]) -> BurstPolicy:
+    """The [bursts] table (p. 25): `count` incidents of one block within `window`."""
+    count = raw.get("count", 5)
+    if not isinstance(count, int) or count < 2:
+        raise ProfileError(f"bursts.count = «{count}»: нужно целое число не меньше 2")
+    try:
+        term = Term.parse(str(raw.get("window", "3h")))
+    except ProfileError as error:
+        raise ProfileError(f"bursts.window: {error}") from None
+    window = timedelta(days=term.amount) if term.unit == "d" else term.working
+    return BurstPolicy(count, window)
 
 
 def _reports(raw: dict[str, Any], day_start: time) -> ReportPolicy:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.domain import bursts
 from bot.domain import outcomes as done
 from bot.domain.actions import ALLOWED_FROM, Action, Actor, Denial, Refused, after_action
 from bot.domain.deadlines import FROM_DETECTION
@@ -18,6 +19,7 @@ from bot.domain.records import Incident, Media, Organisation, Person
 from bot.services import checks
 from bot.services.use_cases import UseCases
 from storage import assignments as assignment_repo
+from storage import bursts as burst_repo
 from storage import directory as directory_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
@@ -172,7 +174,26 @@ class Incidents(UseCases):
         await assignment_repo.add_assignment(conn, incident.id, org.id, self.clock())
         await repo.update_incident(conn, incident.id, state=state.value, **fields)
         await self._event(conn, incident.id, actor, "routed", state, organisation_id=org.id)
-        return await self._tell(done.Routed(incident.id, org.id, org.name, reachable))
+        routed = await self._tell(done.Routed(incident.id, org.id, org.name, reachable))
+        await self._burst(conn, incident.id, org)
+        return routed
+
+    async def _burst(
+        self, conn: aiosqlite.Connection, incident_id: int, org: Organisation
+    ) -> None:
+        """p. 25: many incidents of one block in a short time are told once, as a burst."""
+        if org.block_id is None:
+            return
+        policy, now = self.timekeeper.profile.bursts, self.clock()
+        counted = await burst_repo.recent_in_block(conn, org.block_id, now - policy.window)
+        last = await burst_repo.last_of_block(conn, org.block_id)
+        found = bursts.step(policy, len(counted), last[1] if last else None, now)
+        if found is bursts.Step.GOING_ON and last is not None:
+            await burst_repo.extend(conn, last[0], now)
+        elif found is bursts.Step.NEW:
+            await burst_repo.start(conn, org.block_id, now)
+            outcome = done.BurstBegan(incident_id, org.block, tuple(counted), policy.window)
+            await self._tell(outcome)
 
     async def withdraw(
         self, actor: Actor, incident_id: int, organisation_id: int
