@@ -42,7 +42,7 @@ from bot.domain.periods import Kind, Period, month_of
 from bot.profiles import load_profile
 from bot.services.reports import build_report
 from bot.texts import Texts
-from storage import reports
+from storage import register as register_repo
 from storage.db import Database
 
 RUNS = 3
@@ -104,12 +104,12 @@ async def _timings(path: Path) -> dict[str, float]:
         return workbook.report_workbook(made, texts) if workbook else made
 
     async def register(period: Period) -> object:
-        rows = await reports.register(conn, *period.bounds(TZ), None)
+        rows = await register_repo.register(conn, *period.bounds(TZ), None)
         return workbook.register_workbook(rows, texts) if workbook else rows
 
     measured = "with the XLSX workbooks" if workbook else "without XLSX (no bot.reports.workbook)"
     print(f"measured: the SQL and the report objects, {measured}", file=sys.stderr)
-    rows = await reports.register(conn, *MONTH.bounds(TZ), None)
+    rows = await register_repo.register(conn, *MONTH.bounds(TZ), None)
     print(f"register of {MONTH.label}: {len(rows)} rows", file=sys.stderr)
     del rows
     try:

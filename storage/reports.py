@@ -16,21 +16,18 @@ import aiosqlite
 
 from bot.domain.deadlines import QUIET_STAGES
 from bot.domain.reports import (
-    REGISTER_STAGES,
     REPORT_STAGES,
     Figures,
     RatingRow,
-    RegisterRow,
     StageFigures,
 )
-from storage.db import fetch_all, fetch_one, from_db_time, to_db_time
+from storage.db import fetch_all, to_db_time
 
 Orgs = Sequence[int] | None
 
 
 # The columns the figures use: the fewer, the cheaper the scope (a post's text is long).
 FIGURE_COLUMNS = "id, category, state, repeat_of, no_answer, detected_at"
-REGISTER_COLUMNS = FIGURE_COLUMNS + ", substr(source_text, 1, 300) AS post, source_link, closed_at"
 
 
 def _scope(orgs: Orgs, columns: str = FIGURE_COLUMNS) -> tuple[str, list[Any]]:
@@ -44,7 +41,7 @@ def _scope(orgs: Orgs, columns: str = FIGURE_COLUMNS) -> tuple[str, list[Any]]:
     return sql + ")", list(orgs or [])
 
 
-def _org_filter(column: str, orgs: Orgs, *, or_null: bool = False) -> tuple[str, list[Any]]:
+def org_filter(column: str, orgs: Orgs, *, or_null: bool = False) -> tuple[str, list[Any]]:
     if orgs is None:
         return "", []
     marks = ",".join("?" * len(orgs)) or "NULL"
@@ -53,7 +50,7 @@ def _org_filter(column: str, orgs: Orgs, *, or_null: bool = False) -> tuple[str,
     return f" AND {column} IN ({marks})", list(orgs)
 
 
-async def _query(
+async def period_query(
     conn: aiosqlite.Connection,
     start: datetime,
     end: datetime,
@@ -81,14 +78,14 @@ async def figures(
     Without `detail` (the period before, for the change): no days, no percentiles."""
     by_category = {
         r[0] or "none": r[1]
-        for r in await _query(
+        for r in await period_query(
             conn, start, end, orgs, "SELECT category, COUNT(*) FROM scope GROUP BY category"
         )
     }
-    org_sql, org_args = _org_filter("a.organisation_id", orgs)
+    org_sql, org_args = org_filter("a.organisation_id", orgs)
     by_block = {
         r[0] or "": r[1]
-        for r in await _query(
+        for r in await period_query(
             conn,
             start,
             end,
@@ -106,7 +103,7 @@ async def figures(
     for r in (
         []
         if not detail
-        else await _query(
+        else await period_query(
             conn,
             start,
             end,
@@ -118,7 +115,7 @@ async def figures(
     ):
         by_day[date.fromisoformat(r[0])][r[1] or "none"] = r[2]
     stages = await _stages(conn, start, end, orgs, now, percentiles=detail)
-    counts = await _query(
+    counts = await period_query(
         conn,
         start,
         end,
@@ -127,7 +124,7 @@ async def figures(
         " (SELECT COUNT(*) FROM scope),"
         " (SELECT COUNT(*) FROM events e JOIN scope s ON s.id = e.incident_id"
         "   WHERE e.action IN ('returned', 'part_returned')"
-        f"  {_org_filter('e.organisation_id', orgs)[0]}),"
+        f"  {org_filter('e.organisation_id', orgs)[0]}),"
         " (SELECT COUNT(*) FROM assignments a JOIN scope s ON s.id = a.incident_id"
         f"   WHERE a.status = 'declined' {org_sql}),"
         # EXISTS, so that the period's incidents drive these two: joined, SQLite scanned
@@ -147,14 +144,14 @@ async def figures(
         "   WHERE d.state = 'published' AND d.part = 0"
         "   AND d.kind IN ('final', 'not_confirmed')"
         "   AND EXISTS (SELECT 1 FROM attachments x WHERE x.draft_id = d.id))",
-        [*_org_filter("e.organisation_id", orgs)[1], *org_args],
+        [*org_filter("e.organisation_id", orgs)[1], *org_args],
     )
     (received, returns, declines, reroutes, repeats, awaiting, routed, answered, evidence) = (
         counts[0]
     )
     no_answer = {
         r[0]: r[1]
-        for r in await _query(
+        for r in await period_query(
             conn,
             start,
             end,
@@ -194,7 +191,7 @@ async def _stages(
     percentile of the working time it took. One walk over the period's clocks: grouped by
     stage and time taken, then window sums over those groups pick the percentiles."""
     # A scoped report counts its organisations' clocks and the coordinator's of its incidents.
-    org_sql, org_args = _org_filter("t.organisation_id", orgs, or_null=True)
+    org_sql, org_args = org_filter("t.organisation_id", orgs, or_null=True)
     counted = (
         "SUM(t.active = 0 AND t.late_s = 0), SUM(t.active = 0 AND t.late_s > 0),"
         " SUM(t.active = 1 AND t.due_at < ?), NULL, NULL"
@@ -202,7 +199,7 @@ async def _stages(
         f" WHERE 1 {org_sql} GROUP BY t.stage"
     )
     rows = (
-        await _query(
+        await period_query(
             conn,
             start,
             end,
@@ -211,7 +208,7 @@ async def _stages(
             [to_db_time(now), *org_args],
         )
         if not percentiles
-        else await _query(
+        else await period_query(
             conn,
             start,
             end,
@@ -252,7 +249,7 @@ async def _percentiles(
     smallest value with at least n timers at or below it. Window functions run over the
     distinct values with their counts, not over every timer (3 times faster on a month of
     a large region, bench/reports.py)."""
-    rows = await _query(
+    rows = await period_query(
         conn,
         start,
         end,
@@ -276,8 +273,8 @@ async def rating(
     conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs, now: datetime
 ) -> list[RatingRow]:
     """One row per organisation that had an incident of the period (unranked)."""
-    org_sql, org_args = _org_filter("a.organisation_id", orgs)
-    rows = await _query(
+    org_sql, org_args = org_filter("a.organisation_id", orgs)
+    rows = await period_query(
         conn,
         start,
         end,
@@ -292,7 +289,7 @@ async def rating(
     )
     terms = {
         r[0]: (r[1] or 0, r[2] or 0)
-        for r in await _query(
+        for r in await period_query(
             conn,
             start,
             end,
@@ -310,7 +307,7 @@ async def rating(
     }
     returns = {
         r[0]: r[1]
-        for r in await _query(
+        for r in await period_query(
             conn,
             start,
             end,
@@ -343,117 +340,3 @@ async def rating(
         )
         for org, name, incidents, declines, repeats in rows
     ]
-
-
-async def register(
-    conn: aiosqlite.Connection, start: datetime, end: datetime, orgs: Orgs
-) -> list[RegisterRow]:
-    """The register: one row per incident of the period, with each stage's due and done
-    moment and how late it ended (working time), in one query: of each stage, its latest
-    clock (of the scope's organisations, or the coordinator's)."""
-    org_sql, org_args = _org_filter("organisation_id", orgs, or_null=True)
-    # Each stage's latest clock in one GROUP BY: its fields packed behind its zero-padded
-    # id, so that MAX picks the latest clock's (a window function costs seconds more).
-    pivot = ", ".join(
-        f"MAX(CASE WHEN stage = '{s.value}' THEN printf('%012d|%s|%s|%s', id, due_at,"
-        f" COALESCE(ended_at, ''), COALESCE(late_s, '')) END) AS {s.value}"
-        for s in REGISTER_STAGES
-    )
-    rows = await _query(
-        conn,
-        start,
-        end,
-        orgs,
-        f", t AS (SELECT incident_id, {pivot} FROM timers"
-        f" WHERE incident_id IN (SELECT id FROM scope) {org_sql} GROUP BY incident_id),"
-        " a AS (SELECT a.incident_id, group_concat(DISTINCT o.name) AS orgs,"
-        " group_concat(DISTINCT b.name) AS blocks FROM assignments a"
-        " JOIN organisations o ON o.id = a.organisation_id"
-        " LEFT JOIN blocks b ON b.id = o.block_id"
-        " WHERE a.incident_id IN (SELECT id FROM scope) GROUP BY a.incident_id)"
-        " SELECT s.id, s.detected_at, s.category, s.state, s.post,"
-        " s.source_link, s.repeat_of, s.closed_at, s.no_answer, a.orgs, a.blocks,"
-        " (SELECT d.kind FROM drafts d WHERE d.incident_id = s.id AND d.part = 0"
-        "  AND d.state = 'published' ORDER BY d.published_at DESC LIMIT 1) AS kind, t.*"
-        " FROM scope s LEFT JOIN t ON t.incident_id = s.id"
-        " LEFT JOIN a ON a.incident_id = s.id ORDER BY s.id",
-        org_args,
-        columns=REGISTER_COLUMNS,
-    )
-    return [
-        RegisterRow(
-            id=r["id"],
-            detected_at=from_db_time(r["detected_at"]),  # type: ignore[arg-type]
-            category=r["category"],
-            blocks=(r["blocks"] or "").replace(",", ", "),
-            organisations=(r["orgs"] or "").replace(",", ", "),
-            state=r["state"],
-            post=(r["post"] or "").strip() or (r["source_link"] or ""),
-            stages={s: _latest(r[s.value]) for s in REGISTER_STAGES},
-            answer_kind=r["kind"],
-            repeat_of=r["repeat_of"],
-            closed_at=from_db_time(r["closed_at"]),
-            no_answer=r["no_answer"],
-        )
-        for r in rows
-    ]
-
-
-def _latest(packed: str | None) -> tuple[datetime | None, datetime | None, int | None]:
-    """A stage's latest clock as the register packed it: due, done, late seconds."""
-    if packed is None:
-        return None, None, None
-    _, due, done, late = packed.split("|")
-    return from_db_time(due), from_db_time(done), int(late) if late else None
-
-
-async def digest(conn: aiosqlite.Connection, now: datetime, day_end: datetime) -> dict[str, Any]:
-    """What the working day's digest lists: open incidents by state, terms due today,
-    overdue terms (their due moments; the lateness is counted by the caller), drafts
-    waiting for approval."""
-    by_state = {
-        r[0]: r[1]
-        for r in await fetch_all(
-            conn,
-            "SELECT state, COUNT(*) FROM incidents WHERE state NOT IN ('closed', 'cancelled')"
-            " GROUP BY state",
-        )
-    }
-    running = await fetch_all(
-        conn,
-        "SELECT incident_id, stage, due_at FROM timers WHERE active = 1 AND due_at < ?"
-        " ORDER BY due_at",
-        (to_db_time(day_end),),
-    )
-    approvals = await fetch_all(
-        conn, "SELECT id FROM incidents WHERE state = 'approval' ORDER BY id"
-    )
-    due = [(r[0], r[1], from_db_time(r[2])) for r in running if r[1] not in QUIET_STAGES]
-    return {
-        "by_state": by_state,
-        "due_today": [(i, s, d) for i, s, d in due if d and d >= now],
-        "overdue": [(i, s, d) for i, s, d in due if d and d < now],
-        "approvals": [r[0] for r in approvals],
-    }
-
-
-async def any_before(conn: aiosqlite.Connection, moment: datetime) -> bool:
-    """Whether the bot had an incident detected before `moment`."""
-    row = await fetch_one(
-        conn, "SELECT 1 FROM incidents WHERE detected_at < ? LIMIT 1", (to_db_time(moment),)
-    )
-    return row is not None
-
-
-async def sent(conn: aiosqlite.Connection, kind: str, period: str) -> bool:
-    row = await fetch_one(
-        conn, "SELECT 1 FROM report_runs WHERE kind = ? AND period = ?", (kind, period)
-    )
-    return row is not None
-
-
-async def mark_sent(conn: aiosqlite.Connection, kind: str, period: str, now: datetime) -> None:
-    await conn.execute(
-        "INSERT INTO report_runs(kind, period, sent_at) VALUES (?, ?, ?)",
-        (kind, period, to_db_time(now)),
-    )

@@ -23,6 +23,8 @@ from bot.services.message_queue import MessageQueue
 from bot.services.recipients import Recipients
 from bot.texts import Texts
 from storage import directory as directory_repo
+from storage import register as register_repo
+from storage import report_runs as runs_repo
 from storage import reports as repo
 from storage.db import Database
 
@@ -87,7 +89,7 @@ class Reports:
         today = now.astimezone(tz).date()
         day_end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
         async with self.db.read() as conn:
-            found = await repo.digest(conn, now, day_end)
+            found = await runs_repo.digest(conn, now, day_end)
         late = self.profile.calendar.between
         return Digest(
             day=today,
@@ -158,7 +160,7 @@ class Reports:
         """The register as a workbook."""
         start, end = period.bounds(self.texts.tz)
         async with self.db.read() as conn:
-            rows = await repo.register(conn, start, end, orgs)
+            rows = await register_repo.register(conn, start, end, orgs)
         data = await asyncio.to_thread(register_workbook, rows, self.texts)
         caption = self.texts.message(
             "register_caption", period=period.label, count=len(rows), scope=names
@@ -187,7 +189,7 @@ class Reports:
         done = []
         for item in due:
             async with self.db.read() as conn:
-                if await repo.sent(conn, item.kind.value, item.period.key):
+                if await runs_repo.sent(conn, item.kind.value, item.period.key):
                     continue
             if await self._send_scheduled(item):
                 done.append(item)
@@ -208,7 +210,7 @@ class Reports:
                 text = self.texts.render("digest.html.j2", digest=digest, now=self.clock())
         else:
             async with self.db.read() as conn:
-                in_use = await repo.any_before(conn, item.period.bounds(self.texts.tz)[1])
+                in_use = await runs_repo.any_before(conn, item.period.bounds(self.texts.tz)[1])
             if in_use:  # no empty report of a time before the bot was used
                 rendered = await self._render(await self.build(item.period, None))
                 head = await self.recipients.heads()
@@ -216,9 +218,9 @@ class Reports:
                 chats = list(dict.fromkeys(recipients))
         async with self.db.transaction() as conn:
             # Marked in the same transaction as it is queued: never twice, never lost.
-            if await repo.sent(conn, item.kind.value, item.period.key):
+            if await runs_repo.sent(conn, item.kind.value, item.period.key):
                 return False  # another tick was quicker
-            await repo.mark_sent(conn, item.kind.value, item.period.key, self.clock())
+            await runs_repo.mark_sent(conn, item.kind.value, item.period.key, self.clock())
             if text is not None:
                 for chat in chats:
                     await self.queue.send(chat, text)
