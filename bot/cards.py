@@ -24,6 +24,7 @@ from bot.domain.model import (
 from bot.domain.parts import executor_state
 from bot.domain.records import Draft, Incident, IncidentView, Organisation, Part
 from bot.keyboards import incident as kb
+from bot.keyboards import picker as picker_kb
 from bot.texts import Texts
 
 RECENT_EVENTS = 3
@@ -133,10 +134,10 @@ class Cards:
 
     def routing(self, incident: Incident, routing: RoutingChoices) -> InlineKeyboardMarkup:
         if routing.organisations:
-            return kb.organisations(
+            return picker_kb.organisations(
                 self.texts, incident.id, routing.organisations, block_id=routing.block_id
             )
-        return kb.blocks(self.texts, incident.id, routing.blocks)
+        return picker_kb.blocks(self.texts, incident.id, routing.blocks)
 
     # --- drafts --------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from bot.domain.actions import Actor
 from bot.domain.outcomes import NotRouted
 from bot.filters import IsCoordinator
 from bot.handlers.states import Input, chat_of
-from bot.keyboards import incident as kb
+from bot.keyboards import picker as picker_kb
 from bot.keyboards.callbacks import (
     PickAct,
     PickCb,
@@ -53,7 +53,7 @@ async def show_blocks(
     await queries.require(actor, routing(bool(callback_data.more)), callback_data.incident)
     picked = await _picked(incidents, callback_data)
     blocks = await directory.blocks()
-    markup = kb.blocks(texts, callback_data.incident, blocks, picked, callback_data.more)
+    markup = picker_kb.blocks(texts, callback_data.incident, blocks, picked, callback_data.more)
     await _repaint(query, callback_answer, notifier, texts, markup)
 
 
@@ -96,7 +96,7 @@ async def _show_organisations(
     picked: list[int] | None,
 ) -> None:
     orgs = await directory.organisations(block_id=data.block)
-    markup = kb.organisations(
+    markup = picker_kb.organisations(
         texts,
         data.incident,
         orgs,
@@ -127,7 +127,7 @@ async def toggle(
     if shown is None:
         callback_answer.text, callback_answer.show_alert = texts.alert("bad_button"), True
         return
-    markup = kb.retick(texts, shown, callback_data.incident, picked)
+    markup = picker_kb.retick(texts, shown, callback_data.incident, picked)
     await _repaint(query, callback_answer, notifier, texts, markup)
     callback_answer.text = texts.alert("picked", count=len(picked))
 
@@ -167,7 +167,7 @@ async def search(
         message.chat.id,
         incident_id,
         texts.message("search_results", incident_id=incident_id, query=query, count=len(orgs)),
-        kb.organisations(texts, incident_id, orgs, picked=picked, more=more),
+        picker_kb.organisations(texts, incident_id, orgs, picked=picked, more=more),
     )
 
 
@@ -207,7 +207,7 @@ async def route(
             organisation=routed.organisation,
             invites=links,
         )
-        markup = kb.unreachable(
+        markup = picker_kb.unreachable(
             texts,
             routed.incident_id,
             routed.organisation_id,
