@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.domain.actions import Actor, Denial, Refused
-from bot.domain.periods import Kind, parse
+from bot.domain.periods import Kind, Period, parse
 from bot.services.message_queue import MessageQueue
 from bot.services.reports import Reports
 from bot.texts import Texts
@@ -31,10 +31,8 @@ async def report(
     if kind is None:
         await queue.send(message.chat.id, texts.message("report_usage"))
         return
-    today = reports.clock().astimezone(texts.tz).date()
-    period = parse(kind, raw, today)
+    period = await _period(message.chat.id, kind, raw, reports, queue, texts)
     if period is None:
-        await queue.send(message.chat.id, texts.message("report_bad_period", value=raw, kind=kind))
         return
     orgs, names = await reports.scope_of(actor)
     chat = message.chat.id
@@ -53,17 +51,23 @@ async def register(
     if not actor.known:
         raise Refused(Denial.UNKNOWN_PERSON)
     raw = (command.args or "").strip()
-    today = reports.clock().astimezone(texts.tz).date()
-    period = parse(Kind.DAYS, raw, today)
+    period = await _period(message.chat.id, Kind.DAYS, raw, reports, queue, texts)
     if period is None:
-        await queue.send(
-            message.chat.id, texts.message("report_bad_period", value=raw, kind="days")
-        )
         return
     orgs, names = await reports.scope_of(actor)
     chat = message.chat.id
     await queue.send(chat, texts.message("register_coming", period=period.label))
     reports.request(chat, lambda: reports.send_register(chat, period, orgs, names))
+
+
+async def _period(
+    chat: int, kind: Kind, raw: str, reports: Reports, queue: MessageQueue, texts: Texts
+) -> Period | None:
+    """The period typed; None (and an example of what works) if it is not one."""
+    period = parse(kind, raw, reports.clock().astimezone(texts.tz).date())
+    if period is None:
+        await queue.send(chat, texts.message("report_bad_period", value=raw, kind=kind))
+    return period
 
 
 async def not_in_groups(message: Message, queue: MessageQueue, texts: Texts) -> None:
