@@ -177,7 +177,9 @@ class Cards:
             return None
         if audience is CardAudience.DRAFT and draft.part:
             return kb.draft_editor(self.texts, draft, [])
-        kinds = answer_kinds(incident.category, incident.state)
+        kinds = answer_kinds(
+            incident.category, incident.state, first_reply_due=incident.first_reply_due
+        )
         details = draft.kind is AnswerKind.INTERIM and incident.category is Category.FAST_TRACK
         if audience is CardAudience.DRAFT and not draft.composed:
             return kb.draft_editor(self.texts, draft, kinds, details)

@@ -120,6 +120,7 @@ async def create(
     part: bool = False,
     text: str = "",
     composed_from: Iterable[int] = (),
+    kind: AnswerKind = AnswerKind.FINAL,
 ) -> int:
     """A new version of the incident's answer (`assignment_id` None: composed by the
     coordinator) or, with `part`, of an organisation's part."""
@@ -139,7 +140,7 @@ async def create(
             assignment_id,
             int(part),
             version,
-            copy_from.kind.value if copy_from else AnswerKind.FINAL.value,
+            copy_from.kind.value if copy_from else kind.value,
             copy_from.text if copy_from else text,
             author_id,
             to_db_time(now),

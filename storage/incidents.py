@@ -48,6 +48,10 @@ def _incident(r: Any) -> Incident:
         source_author=r["source_author"],
         final_due_at=from_db_time(r["final_due_at"]),
         parts=bool(r["parts"]),
+        first_reply_due_at=from_db_time(r["first_reply_due_at"]),
+        first_reply_at=from_db_time(r["first_reply_at"]),
+        answered_at=from_db_time(r["answered_at"]),
+        rating_until=from_db_time(r["rating_until"]),
     )
 
 

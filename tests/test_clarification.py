@@ -60,7 +60,7 @@ async def test_the_citizens_reply_through_the_button_and_the_wrong_moment(
     await coordinator.click("Опубликовано")
 
     await coordinator.click("Ответ жителя", card)
-    assert "Перешлите сюда ответ жителя" in coordinator.last().text
+    assert "Перешлите сюда ответ или комментарий жителя" in coordinator.last().text
     await coordinator.send("Дом 7, подъезд 1")  # pasted as text
     assert "Дом 7, подъезд 1" in housing.last().text
     assert "💬 Ответ жителя" not in card.buttons

@@ -99,7 +99,8 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.CANCEL: OPEN_STATES,
     Action.NO_ANSWER: OPEN_STATES,
     Action.MARK_REPEAT: OPEN_STATES,
-    Action.CITIZEN_REPLY: frozenset({State.AWAITING_CITIZEN}),
+    # p. 13: the reply to a clarification; seed 000, 3.6: a comment on the published answer.
+    Action.CITIZEN_REPLY: frozenset({State.AWAITING_CITIZEN, State.AWAITING_RATING}),
     Action.TAKE_OVER: OPEN_STATES,
     Action.EDIT_DRAFT: frozenset({State.APPROVAL}),
     Action.TAKE_DRAFT: _DRAFTING,
@@ -143,6 +144,8 @@ class Denial(StrEnum):
     NO_PICKS = "no_picks"  # «Отправить выбранным» with nobody ticked
     PARTS_NEED_EVIDENCE = "parts_need_evidence"  # a composed fast-track answer without any
     PARTS_CHANGED = "parts_changed"  # a part it was composed from was since returned or withdrawn
+    FIRST_REPLY_FIRST = "first_reply_first"  # an answer sent while the first reply is owed
+    RATING_CLOSED = "rating_closed"  # a citizen's comment after the window closed
 
 
 class Refused(Exception):
@@ -169,6 +172,10 @@ class Actor:
     @property
     def known(self) -> bool:
         return self.is_coordinator or self.person_id is not None
+
+
+# The bot itself, in the history of what happens by the clock (a window that ends).
+BOT = Actor(0, "МЦУ-бот")
 
 
 def check(
@@ -213,8 +220,11 @@ def may_view(actor: Actor, organisations: Collection[int]) -> bool:
     return actor.role is Role.EXECUTOR and actor.organisation_id in organisations
 
 
-def after_action(action: Action, state: State, kind: AnswerKind | None = None) -> State:
-    """The state an allowed action leads to."""
+def after_action(
+    action: Action, state: State, kind: AnswerKind | None = None, *, rated: bool = False
+) -> State:
+    """The state an allowed action leads to. `rated`: the profile gives the citizen a window
+    to comment on the final answer (seed 000, 3.6)."""
     if action is Action.ROUTE:
         return State.ASSIGNED
     if action is Action.ACCEPT:
@@ -238,12 +248,15 @@ def after_action(action: Action, state: State, kind: AnswerKind | None = None) -
         return State.CLOSED
     if action is Action.PUBLISH:
         if kind in (AnswerKind.FINAL, AnswerKind.NOT_CONFIRMED):
-            return State.CLOSED
+            return State.AWAITING_RATING if rated else State.CLOSED
+        if kind is AnswerKind.FIRST_REPLY:
+            return State.IN_PROGRESS  # the answer itself is still due
         if kind is AnswerKind.INTERIM:
             return State.AWAITING_FINAL
         return State.AWAITING_CITIZEN  # a clarification was asked; the answer is still due
     if action is Action.CITIZEN_REPLY:
-        return State.IN_PROGRESS
+        # A comment on the published answer reopens it to its organisation (seed 000, 3.6).
+        return State.REWORK if state is State.AWAITING_RATING else State.IN_PROGRESS
     return state
 
 
@@ -271,10 +284,15 @@ def someone_else_writes(actor: Actor, draft: Draft) -> bool:
     )
 
 
-def answer_kinds(category: Category | None, state: State | None = None) -> list[AnswerKind]:
+def answer_kinds(
+    category: Category | None, state: State | None = None, *, first_reply_due: bool = False
+) -> list[AnswerKind]:
     """The kinds of answer an incident may get: «проблема не подтвердилась» is for
     fast-track incidents (p. 20); after an interim answer, only the final one is awaited
-    (a clarification then would lose the final term)."""
+    (a clarification then would lose the final term); while a first reply is owed, only it
+    (seed 000, 3.7)."""
+    if first_reply_due:
+        return [AnswerKind.FIRST_REPLY]
     if state is State.AWAITING_FINAL:
         return [AnswerKind.FINAL]
     kinds = [AnswerKind.FINAL, AnswerKind.INTERIM, AnswerKind.CLARIFICATION]

@@ -20,7 +20,11 @@ EXECUTOR_STAGES = frozenset({Stage.DECLINE, Stage.ANSWER, Stage.REWORK, Stage.FI
 # (p. 11) only bounds when «не наше» may be said; nothing obliges pressing «Принять».
 QUIET_STAGES = frozenset({Stage.DECLINE})
 # Stages whose clock starts at detection rather than when the state began (point 12).
-FROM_DETECTION = frozenset({Stage.ANSWER, Stage.FINAL})
+FROM_DETECTION = frozenset({Stage.ANSWER, Stage.FINAL, Stage.FIRST_REPLY})
+# Windows rather than terms: nobody is reminded; at the end the incident moves on by itself.
+WINDOWS = frozenset({Stage.RATING})
+# A draft is with the coordinator: being decided on, reworked after return, or published.
+DECIDING = frozenset({State.APPROVAL, State.REWORK, State.PUBLISHING})
 
 STAGES_IN_STATE: dict[State, tuple[Stage, ...]] = {
     State.NEW: (Stage.ROUTE,),
@@ -33,6 +37,7 @@ STAGES_IN_STATE: dict[State, tuple[Stage, ...]] = {
     State.AWAITING_CITIZEN: (Stage.ANSWER,),
     State.APPROVAL: (Stage.APPROVE,),
     State.PUBLISHING: (Stage.PUBLISH,),
+    State.AWAITING_RATING: (Stage.RATING,),  # seed 000, 3.6: the citizen may comment
     State.CLOSED: (),
     State.CANCELLED: (),
 }
@@ -47,19 +52,44 @@ class Clock:
 
 
 def running_clocks(
-    state: State, organisations: list[int], parts: Mapping[int, PartStatus] | None = None
+    state: State,
+    organisations: list[int],
+    parts: Mapping[int, PartStatus] | None = None,
+    owed: frozenset[Stage] = frozenset(),
 ) -> set[Clock]:
     """The clocks the state runs; `parts`: the incident is answered in parts (p. 17), each
-    organisation's part status by organisation."""
+    organisation's part status by organisation; `owed`: the executor's terms still running
+    besides the state's own (see `owed_terms`)."""
     if parts is not None and state in PART_CLOCKS:
         return _part_clocks(state, organisations, parts)
     clocks: set[Clock] = set()
-    for stage in STAGES_IN_STATE[state]:
+    for stage in (*STAGES_IN_STATE[state], *sorted(owed)):
         if stage in EXECUTOR_STAGES:
             clocks.update(Clock(stage, org) for org in organisations)
         else:
             clocks.add(Clock(stage, None))
     return clocks
+
+
+def owed_terms(
+    state: State,
+    *,
+    first_reply_due: bool,
+    deciding_first_reply: bool,
+    to_publication: bool,
+    answered: bool,
+) -> frozenset[Stage]:
+    """Seed 000: the executor's terms counted from detection that run besides the state's
+    own. A first reply is owed while the executor works, and while it is decided on the
+    answer term runs on; where the terms end with publication (3.8), they run on while the
+    draft is with the coordinator, until an answer is published."""
+    if state in (State.ASSIGNED, State.IN_PROGRESS):
+        return frozenset({Stage.FIRST_REPLY}) if first_reply_due else frozenset()
+    if state not in DECIDING:
+        return frozenset()
+    if deciding_first_reply:
+        return frozenset({Stage.ANSWER, *([Stage.FIRST_REPLY] if to_publication else [])})
+    return frozenset({Stage.ANSWER}) if to_publication and not answered else frozenset()
 
 
 # p. 17: while parts are collected, the answer (or the final answer) is the coordinator's to
@@ -117,6 +147,8 @@ def plan(
     and told when due, never escalated)."""
     if stage in QUIET_STAGES:
         return []
+    if stage in WINDOWS:
+        return [Step(due, StepKind.DUE, 1)]
     begin = calendar.add(started, timedelta(0))
     length = calendar.between(begin, due)
     moments = {calendar.add(begin, length * share) for share in policy.shares if 0 < share < 1}

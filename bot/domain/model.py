@@ -29,6 +29,8 @@ class State(StrEnum):
     PUBLISHING = "publishing"  # approved, waits to be placed in «Инцидент Менеджмент»
     AWAITING_FINAL = "awaiting_final"  # interim answer placed; final answer still due
     AWAITING_CITIZEN = "awaiting_citizen"  # a clarification was published: the citizen's turn
+    # The final answer is published; the citizen may still comment (seed 000, 3.6).
+    AWAITING_RATING = "awaiting_rating"
     CLOSED = "closed"
     CANCELLED = "cancelled"  # opened by mistake: cancelled by the coordinator, with a reason
 
@@ -46,6 +48,7 @@ class AnswerKind(StrEnum):
     INTERIM = "interim"
     CLARIFICATION = "clarification"
     NOT_CONFIRMED = "not_confirmed"  # «проблема не подтвердилась»: fast-track only (p. 20)
+    FIRST_REPLY = "first_reply"  # a short first reply with the terms (seed 000, 3.7)
 
 
 class NoAnswerGround(StrEnum):

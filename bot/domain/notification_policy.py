@@ -46,6 +46,7 @@ from bot.domain.outcomes import (
     Outcome,
     PartIn,
     Published,
+    RatingClosed,
     RepeatMarked,
     Returned,
     Routed,
@@ -250,19 +251,27 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     ground=ground,
                 )
             ]
-        case CitizenReplied(chat_id=chat, organisations=orgs, text=said):
+        case CitizenReplied(chat_id=chat, organisations=orgs, text=said, comment=comment):
             # p. 13: the citizen's answer to the clarification goes to the executor, who
-            # continues on the same card.
+            # continues on the same card; a comment on the answer reopens it (seed 000, 3.6).
             return [
                 text(
                     tuple(To.organisation(o) for o in orgs),
-                    "citizen_reply_to_executor",
+                    "citizen_comment_to_executor" if comment else "citizen_reply_to_executor",
                     incident_id=outcome.incident_id,
                     said=said,
                     buttons=Buttons.EXECUTOR,
                 ),
-                text(To.chat(chat), "citizen_reply_done", incident_id=outcome.incident_id),
+                text(
+                    To.chat(chat),
+                    "citizen_comment_done" if comment else "citizen_reply_done",
+                    incident_id=outcome.incident_id,
+                ),
             ]
+        case RatingClosed(owner_id=owner, organisations=orgs):
+            # Closed by itself: the leading coordinator and the organisations learn it.
+            targets = (To.chat(owner), *(To.organisation(o) for o in orgs))
+            return [text(targets, "rating_closed", incident_id=outcome.incident_id)]
         case RepeatMarked(chat_id=chat, earlier=earlier):
             return [
                 text(To.chat(chat), "repeat_set", incident_id=outcome.incident_id, earlier=earlier)
@@ -314,6 +323,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     incident_id=outcome.incident_id,
                     kind=outcome.kind,
                     closed=outcome.closed,
+                    rating_until=outcome.rating_until,
                     buttons=Buttons.EXECUTOR,
                 )
             ]

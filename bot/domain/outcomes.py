@@ -102,6 +102,15 @@ class CitizenReplied(Outcome):
     chat_id: int
     text: str
     organisations: tuple[int, ...]  # working on it
+    comment: bool = False  # a comment on the published answer: it is reopened (seed 000, 3.6)
+
+
+@dataclass(frozen=True)
+class RatingClosed(Outcome):
+    """No comment came within the window: the incident closed by itself (seed 000, 3.6)."""
+
+    owner_id: int  # the coordinator who leads it
+    organisations: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -226,6 +235,7 @@ class Published(Outcome):
     kind: AnswerKind
     closed: bool
     organisations: tuple[int, ...]  # every organisation that worked on it and did not decline
+    rating_until: datetime | None = None  # the citizen may comment until then (seed 000, 3.6)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,16 @@ class Stage(StrEnum):
     APPROVE = "approve"  # p. 14
     REWORK = "rework"  # p. 15
     PUBLISH = "publish"  # p. 16
-    FIRST_REPLY = "first_reply"  # Mezhdurechensk: first reply with the terms
+    FIRST_REPLY = "first_reply"  # seed 000, 3.7: a first reply with the terms, from detection
+    RATING = "rating"  # seed 000, 3.6: the citizen's window to comment on the final answer
+
+
+class AnswerEnd(StrEnum):
+    """Where the answer term (and the first reply's) ends: with the draft sent for approval
+    (Krasnoufimsk, p. 12), or with the answer published (seed 000, 3.8)."""
+
+    DRAFT = "draft"
+    PUBLICATION = "publication"
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ class Profile:
         default_factory=lambda: ReportPolicy(time(8), 4, time(12), time(9))
     )
     bursts: BurstPolicy = field(default_factory=lambda: BurstPolicy(5, timedelta(hours=3)))
+    answer_ends: AnswerEnd = AnswerEnd.DRAFT
 
     def term(self, stage: Stage, category: Category | None = None) -> Term | None:
         if stage is Stage.ANSWER:
@@ -135,6 +145,7 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
     russian = holidays.country_holidays("RU", language="ru") if cal.get("russian", True) else None
     terms_raw = dict(data["terms"])
     answer_raw = terms_raw.pop("answer")
+    answer_ends = _answer_ends(terms_raw.pop("answer_ends", AnswerEnd.DRAFT.value))
     reminders = data.get("reminders", {})
     lunch = _clock(cal["lunch"]) if cal.get("lunch") else None
     return Profile(
@@ -152,12 +163,51 @@ def parse_profile(key: str, data: dict[str, Any], tz: ZoneInfo | None = None) ->
             ),
             shorten_pre_holiday=bool(cal.get("shorten_pre_holiday", True)),
         ),
-        terms={Stage(name): Term.parse(raw) for name, raw in terms_raw.items()},
-        answer={Category(name): Term.parse(raw) for name, raw in answer_raw.items()},
+        terms=_terms(terms_raw),
+        answer=_answer_terms(answer_raw),
         reminders=_reminders(reminders, _working_day(hours[min(hours)], lunch)),
         reports=_reports(data.get("reports", {}), hours[min(hours)][0]),
         bursts=_bursts(data.get("bursts", {})),
+        answer_ends=answer_ends,
     )
+
+
+def _answer_ends(raw: object) -> AnswerEnd:
+    try:
+        return AnswerEnd(str(raw))
+    except ValueError:
+        raise ProfileError(
+            f"terms.answer_ends = «{raw}»: нужно draft (срок — до отправки на согласование)"
+            " или publication (до публикации ответа)"
+        ) from None
+
+
+def _terms(raw: dict[str, Any]) -> dict[Stage, Term]:
+    """The [terms] table; an unknown name or a term not understood is named with its key."""
+    terms = {}
+    for name, value in raw.items():
+        if name not in {s.value for s in Stage} - {Stage.ANSWER.value}:
+            known = ", ".join(s.value for s in Stage if s is not Stage.ANSWER)
+            raise ProfileError(f"terms.{name}: такого срока нет; есть {known}, answer_ends")
+        terms[Stage(name)] = _term(f"terms.{name}", value)
+    return terms
+
+
+def _answer_terms(raw: dict[str, Any]) -> dict[Category, Term]:
+    terms = {}
+    for name, value in raw.items():
+        if name not in {c.value for c in Category}:
+            known = ", ".join(c.value for c in Category)
+            raise ProfileError(f"terms.answer.{name}: такой категории нет; есть {known}")
+        terms[Category(name)] = _term(f"terms.answer.{name}", value)
+    return terms
+
+
+def _term(key: str, raw: object) -> Term:
+    try:
+        return Term.parse(str(raw))
+    except ProfileError as error:
+        raise ProfileError(f"{key}: {error}") from None
 
 
 def _bursts(raw: dict[str, Any]) -> BurstPolicy:

@@ -62,6 +62,17 @@ class Incident:
     source_author: str | None = None  # the person who wrote the post, when forwarded from one
     final_due_at: datetime | None = None  # the final answer's term, when a promise set it
     parts: bool = False  # several organisations answer in parts (p. 17)
+    # Seed 000: a first reply is owed by this moment (set when routed, if the profile asks).
+    first_reply_due_at: datetime | None = None
+    first_reply_at: datetime | None = None  # when the first reply was published
+    answered_at: datetime | None = None  # when an answer (not a first reply) was first published
+    rating_until: datetime | None = None  # the citizen may comment until then (seed 000, 3.6)
+
+    @property
+    def first_reply_due(self) -> bool:
+        """A first reply is owed before the answer; an incident answered in parts has none
+        (its answer is the coordinator's to compose)."""
+        return self.first_reply_due_at is not None and self.first_reply_at is None and not self.parts
 
 
 @dataclass(frozen=True)

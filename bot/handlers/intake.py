@@ -91,9 +91,10 @@ def batch_of(message: Message) -> str | None:
 
 
 async def _clarified(message: Message, state: FSMContext, queries: Queries) -> int | None:
-    """The incident whose clarification a forwarded message answers (p. 13): the one the
-    coordinator asked to bring a reply in for, or whose card it replies to while the
-    citizen's reply is awaited."""
+    """The incident a forwarded message is the citizen's word on: the one the coordinator
+    asked to bring a reply in for, or whose card it replies to while the citizen's reply to
+    a clarification (p. 13) or comment on the answer (seed 000, 3.6) is awaited, or was
+    (the window closed: refused, rather than opened as a new incident)."""
     if await state.get_state() == Input.citizen_reply.state:
         return int((await state.get_data())["incident"])
     reply = message.reply_to_message
@@ -101,7 +102,11 @@ async def _clarified(message: Message, state: FSMContext, queries: Queries) -> i
     if card is None or card.audience is not CardAudience.COORDINATOR:
         return None
     view = await queries.view(card.incident_id)
-    waiting = view is not None and view.incident.state is State.AWAITING_CITIZEN
+    incident = view.incident if view else None
+    waiting = incident is not None and (
+        incident.state in (State.AWAITING_CITIZEN, State.AWAITING_RATING)
+        or (incident.state is State.CLOSED and incident.rating_until is not None)
+    )
     return card.incident_id if waiting else None
 
 

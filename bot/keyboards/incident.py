@@ -99,9 +99,10 @@ def coordinator_card(
     if incident.state in ALLOWED_FROM[Action.ADD_ORGANISATION] and not picker:
         add = PickCb(act=PickAct.BLOCKS, incident=incident.id, more=1)
         rows.append([button(texts.word("BUTTON", "add_organisation"), add)])
-    if incident.state is State.AWAITING_CITIZEN:
+    if incident.state in (State.AWAITING_CITIZEN, State.AWAITING_RATING):
         reply = IncidentCb(act=IncidentAct.CITIZEN_REPLY, incident=incident.id)
-        rows.append([button(texts.word("BUTTON", "citizen_reply"), reply)])
+        label = "citizen_reply" if incident.state is State.AWAITING_CITIZEN else "citizen_comment"
+        rows.append([button(texts.word("BUTTON", label), reply)])
     if incident.state in OPEN_STATES:
         detected = IncidentCb(act=IncidentAct.DETECTED, incident=incident.id)
         row = [button(texts.word("BUTTON", "detected"), detected)]

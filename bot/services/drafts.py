@@ -129,7 +129,10 @@ class Drafts(UseCases):
         async with self.db.transaction() as conn:
             draft, incident = await self._own_editing(conn, actor, draft_id, Action.WRITE)
             # A part has no kind of its own: the coordinator chooses it when composing.
-            if draft.part or kind not in answer_kinds(incident.category, incident.state):
+            allowed = answer_kinds(
+                incident.category, incident.state, first_reply_due=incident.first_reply_due
+            )
+            if draft.part or kind not in allowed:
                 raise Refused(Denial.KIND_NOT_ALLOWED, incident.state)
             await draft_repo.update(conn, draft_id, kind=kind)
             return await self._tell(done.KindChosen(draft.incident_id, draft_id))
@@ -183,6 +186,8 @@ class Drafts(UseCases):
         answer, an interim answer's term, who and what (p. 20)."""
         if not draft.text.strip():
             raise Refused(Denial.EMPTY_DRAFT, incident.state)
+        if incident.first_reply_due and draft.kind is not AnswerKind.FIRST_REPLY:
+            raise Refused(Denial.FIRST_REPLY_FIRST, incident.state)
         if needs_evidence(incident.category, draft.kind) and not draft.attachments:
             missing = Denial.PARTS_NEED_EVIDENCE if draft.composed else Denial.NEEDS_EVIDENCE
             raise Refused(missing, incident.state)
@@ -252,6 +257,7 @@ class Drafts(UseCases):
             self.clock(),
             copy_from=copy,
             part=incident.parts,
+            kind=AnswerKind.FIRST_REPLY if incident.first_reply_due else AnswerKind.FINAL,
         )
         draft = await draft_repo.get(conn, draft_id)
         assert draft is not None
@@ -356,10 +362,18 @@ class Drafts(UseCases):
                 raise Refused(Denial.WRONG_STATE, incident.state)
             now = self.clock()
             await draft_repo.update(conn, draft_id, state=DraftState.PUBLISHED, published_at=now)
-            state = after_action(Action.PUBLISH, incident.state, draft.kind)
+            profile = self.timekeeper.profile
+            rated = profile.term(Stage.RATING) is not None
+            state = after_action(Action.PUBLISH, incident.state, draft.kind, rated=rated)
             # Everyone who worked on it hears of the publication, not those who declined.
             orgs = tuple(await checks.organisations(conn, incident.id, AssignmentStatus.DECLINED))
             fields: dict[str, object] = {"state": state.value}
+            if draft.kind is AnswerKind.FIRST_REPLY:
+                fields["first_reply_at"] = now
+            elif draft.kind is not AnswerKind.CLARIFICATION and incident.answered_at is None:
+                fields["answered_at"] = now  # the answer term's move is made (seed 000, 3.8)
+            if state is State.AWAITING_RATING:
+                fields["rating_until"] = profile.due(Stage.RATING, now)
             if (
                 draft.kind is AnswerKind.INTERIM
                 and draft.promised_at
@@ -380,6 +394,14 @@ class Drafts(UseCases):
                 conn, incident.id, actor, "published", state, draft_id=draft_id, comment=draft.kind
             )
             closed = state is State.CLOSED
+            until = fields.get("rating_until")
             return await self._tell(
-                done.Published(incident.id, draft_id, draft.kind, closed, orgs)
+                done.Published(
+                    incident.id,
+                    draft_id,
+                    draft.kind,
+                    closed,
+                    orgs,
+                    until if isinstance(until, datetime) else None,
+                )
             )

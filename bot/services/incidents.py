@@ -10,7 +10,15 @@ import aiosqlite
 
 from bot.domain import bursts
 from bot.domain import outcomes as done
-from bot.domain.actions import ALLOWED_FROM, Action, Actor, Denial, Refused, after_action
+from bot.domain.actions import (
+    ALLOWED_FROM,
+    BOT,
+    Action,
+    Actor,
+    Denial,
+    Refused,
+    after_action,
+)
 from bot.domain.deadlines import FROM_DETECTION
 from bot.domain.model import CardAudience, Category, NoAnswerGround, PartStatus, State
 from bot.domain.parts import parts_in
@@ -63,6 +71,8 @@ class Incidents(UseCases):
             fields: dict[str, object] = {"detected_at": detected_at}
             if incident.category and incident.answer_due_at:
                 fields["answer_due_at"] = self._answer_due(detected_at, incident)
+            if incident.first_reply_due_at:
+                fields["first_reply_due_at"] = self._first_reply_due(detected_at)
             await repo.update_incident(conn, incident_id, **fields)
             await self._event(
                 conn, incident_id, actor, "detected", incident.state, restart=FROM_DETECTION
@@ -163,6 +173,9 @@ class Incidents(UseCases):
             "answer_due_at": incident.answer_due_at
             or self._answer_due(incident.detected_at, incident)
         }
+        first_reply = self.timekeeper.profile.term(Stage.FIRST_REPLY)
+        if first_reply and incident.first_reply_due_at is None:  # seed 000, 3.7
+            fields["first_reply_due_at"] = self._first_reply_due(incident.detected_at)
         if adding:  # (again for each of several added at once: it changes nothing twice)
             for assignment in await assignment_repo.assignments(conn, incident.id):
                 await draft_repo.make_parts(conn, assignment.id)
@@ -282,16 +295,27 @@ class Incidents(UseCases):
     async def citizen_replied(
         self, actor: Actor, chat_id: int, incident_id: int, text: str, media: list[Media]
     ) -> done.CitizenReplied:
-        """p. 13: the citizen answered the clarification; the executor continues."""
+        """p. 13: the citizen answered the clarification; the executor continues. Seed 000,
+        3.6: a comment on the published answer within the window reopens it to the same
+        organisation; after the window it is refused."""
         async with self.db.transaction() as conn:
-            incident = await checks.incident(conn, actor, Action.CITIZEN_REPLY, incident_id)
+            try:
+                incident = await checks.incident(conn, actor, Action.CITIZEN_REPLY, incident_id)
+            except Refused as refused:
+                closed = await repo.get_incident(conn, incident_id)
+                if refused.denial is Denial.WRONG_STATE and closed and closed.rating_until:
+                    raise Refused(Denial.RATING_CLOSED, closed.state) from None
+                raise
             for item in media:
                 await draft_repo.add_attachment(conn, incident_id, None, item, self.clock())
+            comment = incident.state is State.AWAITING_RATING
             state = after_action(Action.CITIZEN_REPLY, incident.state)
             await repo.update_incident(conn, incident_id, state=state.value)
-            await self._event(conn, incident_id, actor, "citizen_reply", state, comment=text)
+            event = "citizen_comment" if comment else "citizen_reply"
+            await self._event(conn, incident_id, actor, event, state, comment=text)
             orgs = tuple(await checks.organisations(conn, incident_id))
-            return await self._tell(done.CitizenReplied(incident_id, chat_id, text, orgs))
+            outcome = done.CitizenReplied(incident_id, chat_id, text, orgs, comment)
+            return await self._tell(outcome)
 
     async def take_over(self, actor: Actor, chat_id: int, incident_id: int) -> done.TakenOver:
         """Another coordinator leads the incident from now on: its drafts come to them."""
@@ -334,6 +358,9 @@ class Incidents(UseCases):
 
     def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
         return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)
+
+    def _first_reply_due(self, detected_at: datetime) -> datetime:
+        return self.timekeeper.profile.due(Stage.FIRST_REPLY, detected_at)
 
     # --- executor ------------------------------------------------------------------------
 
@@ -383,5 +410,21 @@ class Incidents(UseCases):
         async with self.db.transaction() as conn:
             notices = await self.timekeeper.fire(conn, self.clock())
             for notice in notices:
-                await self._tell(notice)
+                if notice.stage is Stage.RATING:
+                    await self._close_unrated(conn, notice.incident_id)
+                else:
+                    await self._tell(notice)
         return notices
+
+    async def _close_unrated(self, conn: aiosqlite.Connection, incident_id: int) -> None:
+        """Seed 000, 3.6: no comment within the window, the answer stands: closed."""
+        incident = await repo.get_incident(conn, incident_id)
+        if incident is None or incident.state is not State.AWAITING_RATING:
+            return
+        orgs = tuple(await checks.organisations(conn, incident_id))
+        await assignment_repo.finish_assignments(conn, incident_id)
+        await repo.update_incident(
+            conn, incident_id, state=State.CLOSED.value, closed_at=self.clock()
+        )
+        await self._event(conn, incident_id, BOT, "rating_closed", State.CLOSED)
+        await self._tell(done.RatingClosed(incident_id, incident.owner_id, orgs))

@@ -9,20 +9,23 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.deadlines import (
+    DECIDING,
     FROM_DETECTION,
     Clock,
     Step,
     StepKind,
     current_step,
+    owed_terms,
     plan,
     running_clocks,
 )
-from bot.domain.model import PartStatus, State
+from bot.domain.model import AnswerKind, PartStatus, State
 from bot.domain.outcomes import TermNotice
-from bot.domain.profile import Profile, Stage
+from bot.domain.profile import AnswerEnd, Profile, Stage
 from bot.domain.records import Incident, Timer
 from storage import assignments as assignment_repo
 from storage import directory as directory_repo
+from storage import drafts as draft_repo
 from storage import incidents as incident_repo
 from storage import timers as repo
 from storage.db import Database
@@ -65,7 +68,22 @@ class Timekeeper:
             found_parts = await incident_repo.parts(conn, incident, assignments)
             parts = {p.organisation_id: p.status for p in found_parts}
         running = await repo.running(conn, incident_id)
-        await self._align(conn, incident, organisations, running, now, restart, parts)
+        owed = await self._owed(conn, incident)
+        await self._align(conn, incident, organisations, running, now, restart, parts, owed)
+
+    async def _owed(self, conn: aiosqlite.Connection, incident: Incident) -> frozenset[Stage]:
+        """The executor's terms that run besides the state's own (seed 000)."""
+        deciding_first_reply = False
+        if incident.state in DECIDING:
+            latest = await draft_repo.latest(conn, incident.id)
+            deciding_first_reply = latest is not None and latest.kind is AnswerKind.FIRST_REPLY
+        return owed_terms(
+            incident.state,
+            first_reply_due=incident.first_reply_due,
+            deciding_first_reply=deciding_first_reply,
+            to_publication=self.profile.answer_ends is AnswerEnd.PUBLICATION,
+            answered=incident.answered_at is not None,
+        )
 
     async def start(
         self, conn: aiosqlite.Connection, incident: Incident, now: datetime
@@ -82,9 +100,10 @@ class Timekeeper:
         now: datetime,
         restart: Collection[Stage],
         parts: Mapping[int, PartStatus] | None = None,
+        owed: frozenset[Stage] = frozenset(),
     ) -> list[Timer]:
         """Returns the timers running afterwards, as `repo.running` orders them."""
-        wanted = running_clocks(incident.state, organisations, parts)
+        wanted = running_clocks(incident.state, organisations, parts, owed)
         kept: dict[Clock, Timer] = {}
         for timer in running:
             clock = Clock(timer.stage, timer.organisation_id)
