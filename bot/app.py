@@ -28,6 +28,7 @@ from bot.commands import set_all_commands
 from bot.config import Settings
 from bot.delivery.pacing import RateLimits
 from bot.delivery.sender import Sender
+from bot.domain.profile import AnswerEnd
 from bot.handlers import get_routers
 from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.profiles import load_profile
@@ -209,7 +210,8 @@ async def create_app(
     bot = create_bot(settings.bot_token.get_secret_value(), settings.bot_api_url, session)
     queue = MessageQueue(db, clock)
     directory = Directory(db, clock, settings.coordinator_ids)
-    cards = Cards(texts, profile.calendar)
+    to_publication = profile.answer_ends is AnswerEnd.PUBLICATION
+    cards = Cards(texts, profile.calendar, to_publication=to_publication)
     recipients = Recipients(db, settings.coordinator_ids)
     notifier = Notifier(db, queue, recipients, cards, texts, clock)
     timekeeper = Timekeeper(db, profile)

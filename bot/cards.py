@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.actions import answer_kinds
 from bot.domain.calendar import WorkingCalendar
-from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES
+from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES, TO_PUBLICATION
 from bot.domain.model import (
     COLLECTING,
     FINISHED_STATES,
@@ -22,6 +22,7 @@ from bot.domain.model import (
     State,
 )
 from bot.domain.parts import executor_state
+from bot.domain.profile import Stage
 from bot.domain.records import Draft, Incident, IncidentView, Organisation, Part
 from bot.keyboards import incident as kb
 from bot.keyboards import picker as picker_kb
@@ -42,9 +43,13 @@ class RoutingChoices:
 
 
 class Cards:
-    def __init__(self, texts: Texts, calendar: WorkingCalendar) -> None:
+    def __init__(
+        self, texts: Texts, calendar: WorkingCalendar, *, to_publication: bool = False
+    ) -> None:
         self.texts = texts
         self.calendar = calendar
+        # The answer's terms end with publication (seed 000, 3.8): the cards say so.
+        self.to_publication = to_publication
 
     # --- the incident card ---------------------------------------------------------------
 
@@ -98,7 +103,7 @@ class Cards:
             ]
         return [
             {
-                "stage": t.stage.value,
+                "stage": t.stage.value + ("_published" if self._published(t.stage) else ""),
                 "organisation": names.get(t.organisation_id or 0) if several else None,
                 "due": t.due_at,
                 "late": self.calendar.between(t.due_at, now) if now > t.due_at else None,
@@ -106,6 +111,9 @@ class Cards:
             for t in timers
             if not (t.stage in QUIET_STAGES and now > t.due_at)  # a window that has closed
         ]
+
+    def _published(self, stage: Stage) -> bool:
+        return self.to_publication and stage in TO_PUBLICATION
 
     def buttons(
         self,

@@ -95,6 +95,7 @@ class Harness:
     send_private_interval: float = 0.0
     send_group_interval: float = 0.0
     send_backoff: float = 0.05
+    profile: str = "krasnoufimsk"  # a test marked profile("…") runs another municipality's
     app: App | None = None
     task: asyncio.Task[None] | None = None
 
@@ -105,6 +106,7 @@ class Harness:
             "coordinator_ids": str(COORDINATOR_ID),
             "bot_api_url": self.emu.url,
             "database_path": self.db_path,
+            "regulation_profile": self.profile,
             # Scenario tests do not wait out Telegram's pacing; the delivery tests keep it.
             "send_per_second": self.send_per_second,
             "send_private_interval": self.send_private_interval,
@@ -233,6 +235,8 @@ async def harness(
     """The bot, fed updates in process; a test marked `polling` has it poll over HTTP."""
     h = Harness(emu, tmp_path / "bot.sqlite3", clock)
     h.polling = request.node.get_closest_marker("polling") is not None
+    if marker := request.node.get_closest_marker("profile"):
+        h.profile = marker.args[0]
     await h.start()
     yield h
     await h.stop()

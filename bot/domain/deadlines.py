@@ -15,7 +15,11 @@ from bot.domain.model import PartStatus, State
 from bot.domain.profile import ReminderPolicy, Stage
 
 # Stages whose move is the executor's; overdue ones escalate (point 24).
-EXECUTOR_STAGES = frozenset({Stage.DECLINE, Stage.ANSWER, Stage.REWORK, Stage.FINAL, Stage.PART})
+EXECUTOR_STAGES = frozenset(
+    {Stage.DECLINE, Stage.ANSWER, Stage.REWORK, Stage.FINAL, Stage.PART, Stage.FIRST_REPLY}
+)
+# Stages whose end the profile may put at publication rather than the draft (seed 000, 3.8).
+TO_PUBLICATION = frozenset({Stage.ANSWER, Stage.FIRST_REPLY})
 # Stages the card shows but nobody is reminded of or escalated about: the decline window
 # (p. 11) only bounds when «не наше» may be said; nothing obliges pressing «Принять».
 QUIET_STAGES = frozenset({Stage.DECLINE})

@@ -352,10 +352,13 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
     stage to the coordinator and to the deputy head who supervises the organisation (p. 24),
     repeated while it stays overdue; still overdue after that, to the Head once."""
     org = notice.organisation_id
-    mover = OWNER if org is None else To.organisation(org)
+    # An answer counted to publication that waits for approval or publication: the
+    # coordinator is reminded, not the executor who sent it (seed 000, 3.8).
+    mover = OWNER if org is None or notice.with_coordinator else To.organisation(org)
     common: dict[str, Any] = {
         "incident_id": notice.incident_id,
-        "stage": notice.stage.value,
+        # Counted to publication, «не опубликован» rather than «не прислан» (seed 000, 3.8).
+        "stage": notice.stage.value + ("_published" if notice.to_publication else ""),
         "organisation": notice.organisation,
         "due": notice.due_at,
     }

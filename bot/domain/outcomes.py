@@ -257,6 +257,8 @@ class TermNotice(Outcome):
     includes_due: bool = False
     post: str = ""  # the post's text (notices quote its first line)
     accepted_by: str | None = None  # who of the organisation accepted it, if anyone
+    to_publication: bool = False  # the term ends with the answer published (seed 000, 3.8)
+    with_coordinator: bool = False  # … and the answer is with the coordinator: their move
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ class Incident:
     def first_reply_due(self) -> bool:
         """A first reply is owed before the answer; an incident answered in parts has none
         (its answer is the coordinator's to compose)."""
-        return self.first_reply_due_at is not None and self.first_reply_at is None and not self.parts
+        return (
+            self.first_reply_due_at is not None and self.first_reply_at is None and not self.parts
+        )
 
 
 @dataclass(frozen=True)

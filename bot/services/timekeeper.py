@@ -11,6 +11,7 @@ import aiosqlite
 from bot.domain.deadlines import (
     DECIDING,
     FROM_DETECTION,
+    TO_PUBLICATION,
     Clock,
     Step,
     StepKind,
@@ -71,6 +72,9 @@ class Timekeeper:
         owed = await self._owed(conn, incident)
         await self._align(conn, incident, organisations, running, now, restart, parts, owed)
 
+    def _to_publication(self, stage: Stage) -> bool:
+        return stage in TO_PUBLICATION and self.profile.answer_ends is AnswerEnd.PUBLICATION
+
     async def _owed(self, conn: aiosqlite.Connection, incident: Incident) -> frozenset[Stage]:
         """The executor's terms that run besides the state's own (seed 000)."""
         deciding_first_reply = False
@@ -81,7 +85,7 @@ class Timekeeper:
             incident.state,
             first_reply_due=incident.first_reply_due,
             deciding_first_reply=deciding_first_reply,
-            to_publication=self.profile.answer_ends is AnswerEnd.PUBLICATION,
+            to_publication=self._to_publication(Stage.ANSWER),
             answered=incident.answered_at is not None,
         )
 
@@ -165,6 +169,8 @@ class Timekeeper:
             post, accepted_by = "", None
             if step.kind is not StepKind.REMIND and timer.organisation_id is not None:
                 post, accepted_by = await _overdue(conn, timer.incident_id, timer.organisation_id)
+            published = self._to_publication(timer.stage)
+            with_coordinator = published and await _deciding(conn, timer.incident_id)
             notices.append(
                 TermNotice(
                     incident_id=timer.incident_id,
@@ -180,6 +186,8 @@ class Timekeeper:
                     includes_due=any(s.kind is StepKind.DUE for s in steps[timer.step : index]),
                     post=post,
                     accepted_by=accepted_by,
+                    to_publication=published,
+                    with_coordinator=with_coordinator,
                 )
             )
         return notices
@@ -194,6 +202,12 @@ def _completed(
     if incident.state is State.CANCELLED or incident.no_answer or timer.stage in restart:
         return False
     return timer.organisation_id is None or timer.organisation_id in organisations
+
+
+async def _deciding(conn: aiosqlite.Connection, incident_id: int) -> bool:
+    """The answer counted to publication is with the coordinator now (seed 000, 3.8)."""
+    incident = await incident_repo.get_incident(conn, incident_id)
+    return incident is not None and incident.state in DECIDING
 
 
 async def _overdue(
