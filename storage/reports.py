@@ -266,7 +266,7 @@ async def _percentiles(
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-_EXECUTOR_TERMS = "('answer', 'part', 'rework', 'final')"
+_EXECUTOR_TERMS = "('answer', 'part', 'rework', 'final', 'first_reply')"
 
 
 async def rating(

@@ -14,6 +14,7 @@ from bot.domain.profile import Stage
 REPORT_STAGES = (
     Stage.ROUTE,
     Stage.DECLINE,
+    Stage.FIRST_REPLY,  # seed 000, 3.7 (Междуреченск)
     Stage.ANSWER,
     Stage.PART,
     Stage.APPROVE,
