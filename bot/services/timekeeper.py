@@ -76,7 +76,10 @@ class Timekeeper:
         return stage in TO_PUBLICATION and self.profile.answer_ends is AnswerEnd.PUBLICATION
 
     async def _owed(self, conn: aiosqlite.Connection, incident: Incident) -> frozenset[Stage]:
-        """The executor's terms that run besides the state's own (seed 000)."""
+        """The executor's terms that run besides the state's own (seed 000). Answered in
+        parts, the answer is the coordinator's to compose, and its clock is theirs (p. 17)."""
+        if incident.parts:
+            return frozenset()
         deciding_first_reply = False
         if incident.state in DECIDING:
             latest = await draft_repo.latest(conn, incident.id)
