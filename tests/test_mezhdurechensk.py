@@ -140,6 +140,7 @@ async def test_a_comment_within_the_window_reopens_the_incident_to_its_organisat
     assert "Статус: ответ опубликован, ожидает оценки жителя" in card.text
     assert "⏳ Житель может прокомментировать ответ: до 10.03.2026 17:00" in card.text
     assert "💬 Комментарий жителя" in card.buttons
+    assert cast.housing.find("Инцидент №1 ·").buttons == []  # nothing to do while it waits
     assert await tick_at(harness, clock, "2026-03-08T12:00") == []
 
     others = (cast.water, cast.school, cast.supervisor, cast.head)
