@@ -67,12 +67,13 @@ async def create_incident(
     detected_at: datetime,
     created_by: int,
     now: datetime,
+    address: str | None = None,
 ) -> Incident:
     row = await fetch_one(
         conn,
         "INSERT INTO incidents(state, source_text, source_link, source_origin, source_author,"
-        " repeat_of, batch_key, detected_at, created_by, owner_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        " repeat_of, batch_key, detected_at, created_by, owner_id, created_at, address)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             State.NEW.value,
             source_text,
@@ -85,6 +86,7 @@ async def create_incident(
             created_by,
             created_by,
             to_db_time(now),
+            address,
         ),
     )
     assert row is not None

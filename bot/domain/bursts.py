@@ -12,6 +12,7 @@ from enum import StrEnum
 class BurstPolicy:
     count: int  # this many incidents of one block …
     window: timedelta  # … within this long (calendar time) make a burst
+    addresses: bool = True  # posts naming the same address count together too
 
 
 class Step(StrEnum):

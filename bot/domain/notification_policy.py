@@ -181,7 +181,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                 show(OWNER, Show.DRAFT_MEDIA),
                 show(OWNER, Show.DRAFT, CardAudience.APPROVAL),
             ]
-        case BurstBegan(block=block, incidents=incidents, window=window):
+        case BurstBegan(block=block, incidents=incidents, window=window, by_address=address):
             # p. 25: bursts of activity go to the Head at once, and to the coordinators.
             return [
                 text(
@@ -190,6 +190,7 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
                     block=block,
                     incidents=incidents,
                     window=window,
+                    by_address=address,
                 )
             ]
         case PartIn(received=received, expected=expected):

@@ -53,11 +53,13 @@ class Routed(Outcome):
 
 @dataclass(frozen=True)
 class BurstBegan(Outcome):
-    """p. 25: a burst of incidents in one thematic block (told once per burst)."""
+    """p. 25: a burst of incidents in one thematic block, or whose posts name one address
+    (told once per burst)."""
 
-    block: str
+    block: str  # the block's name, or the address
     incidents: tuple[int, ...]
     window: timedelta
+    by_address: bool = False
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,8 @@ def _term(key: str, raw: object) -> Term:
 
 
 def _bursts(raw: dict[str, Any]) -> BurstPolicy:
-    """The [bursts] table (p. 25): `count` incidents of one block within `window`."""
+    """The [bursts] table (p. 25): `count` incidents of one block (or, with `addresses`,
+    naming one address) within `window`."""
     count = raw.get("count", 5)
     if not isinstance(count, int) or count < 2:
         raise ProfileError(f"bursts.count = «{count}»: нужно целое число не меньше 2")
@@ -220,7 +221,10 @@ def _bursts(raw: dict[str, Any]) -> BurstPolicy:
     except ProfileError as error:
         raise ProfileError(f"bursts.window: {error}") from None
     window = timedelta(days=term.amount) if term.unit == "d" else term.working
-    return BurstPolicy(count, window)
+    addresses = raw.get("addresses", True)
+    if not isinstance(addresses, bool):
+        raise ProfileError(f"bursts.addresses = «{addresses}»: нужно true или false")
+    return BurstPolicy(count, window, addresses)
 
 
 def _reports(raw: dict[str, Any], day_start: time) -> ReportPolicy:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import bursts
 from bot.domain import outcomes as done
 from bot.domain.actions import (
     ALLOWED_FROM,
@@ -197,16 +196,9 @@ class Incidents(UseCases):
         """p. 25: many incidents of one block in a short time are told once, as a burst."""
         if org.block_id is None:
             return
-        policy, now = self.timekeeper.profile.bursts, self.clock()
-        counted = await burst_repo.recent_in_block(conn, org.block_id, now - policy.window)
-        last = await burst_repo.last_of_block(conn, org.block_id)
-        found = bursts.step(policy, len(counted), last[1] if last else None, now)
-        if found is bursts.Step.GOING_ON and last is not None:
-            await burst_repo.extend(conn, last[0], now)
-        elif found is bursts.Step.NEW:
-            await burst_repo.start(conn, org.block_id, now)
-            outcome = done.BurstBegan(incident_id, org.block, tuple(counted), policy.window)
-            await self._tell(outcome)
+        since = self.clock() - self.timekeeper.profile.bursts.window
+        counted = await burst_repo.recent_in_block(conn, org.block_id, since)
+        await self._look_for_burst(conn, incident_id, counted, org.block, block_id=org.block_id)
 
     async def withdraw(
         self, actor: Actor, incident_id: int, organisation_id: int

@@ -10,9 +10,11 @@ import aiosqlite
 
 from bot.domain import outcomes as done
 from bot.domain.actions import Actor, Denial, Refused
+from bot.domain.addresses import address_of
 from bot.domain.model import State
 from bot.domain.records import Incident, Media
 from bot.services.use_cases import UseCases
+from storage import bursts as burst_repo
 from storage import drafts as draft_repo
 from storage import incidents as repo
 from storage import pending_posts as pending_repo
@@ -82,6 +84,8 @@ class Intake(UseCases):
         now = self.clock()
         # p. 18: the same author or link as an earlier incident makes it a repeat.
         earlier = await repo.earlier_of(conn, author, link) if author or link else None
+        policy = self.timekeeper.profile.bursts
+        address = address_of(text) if policy.addresses else None
         incident = await repo.create_incident(
             conn,
             source_text=text,
@@ -93,6 +97,7 @@ class Intake(UseCases):
             detected_at=detected_at,
             created_by=actor.telegram_id,
             now=now,
+            address=address,
         )
         await self._record(conn, incident.id, actor, "created", State.NEW, now)
         if earlier:
@@ -102,6 +107,9 @@ class Intake(UseCases):
         await self.timekeeper.start(conn, incident, now)
         for item in media:
             await draft_repo.add_attachment(conn, incident.id, None, item, now)
+        if address:  # p. 25: posts naming the same address make a burst too
+            counted = await burst_repo.recent_at_address(conn, address, now - policy.window)
+            await self._look_for_burst(conn, incident.id, counted, address, address=address)
         return incident
 
     async def hold_post(

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import aiosqlite
 
+from bot.domain import bursts
 from bot.domain import outcomes as done
 from bot.domain.actions import Action, Actor, after_action
 from bot.domain.model import State
@@ -24,6 +25,7 @@ from bot.services import checks
 from bot.services.notifier import Notifier
 from bot.services.timekeeper import Timekeeper
 from storage import assignments as assignment_repo
+from storage import bursts as burst_repo
 from storage import incidents as repo
 from storage.db import Database
 
@@ -56,6 +58,31 @@ class UseCases:
         await repo.update_incident(conn, incident.id, state=state.value)
         org = assignment.organisation_id
         await self._event(conn, incident.id, actor, "accepted", state, organisation_id=org)
+
+    async def _look_for_burst(
+        self,
+        conn: aiosqlite.Connection,
+        incident_id: int,
+        counted: list[int],
+        where: str,
+        *,
+        block_id: int | None = None,
+        address: str | None = None,
+    ) -> None:
+        """p. 25: `counted` incidents of one block (or at one address) within the window:
+        a burst is told once, and not again while it goes on."""
+        policy, now = self.timekeeper.profile.bursts, self.clock()
+        last = await burst_repo.last_of(conn, block_id=block_id, address=address)
+        found = bursts.step(policy, len(counted), last[1] if last else None, now)
+        if found is bursts.Step.GOING_ON and last is not None:
+            await burst_repo.extend(conn, last[0], now)
+        elif found is bursts.Step.NEW:
+            await burst_repo.start(conn, now, block_id=block_id, address=address)
+            by_address = address is not None
+            outcome = done.BurstBegan(
+                incident_id, where, tuple(counted), policy.window, by_address
+            )
+            await self._tell(outcome)
 
     async def _tell(self, outcome: Told) -> Told:
         await self.notifier.tell(outcome)
