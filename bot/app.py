@@ -45,6 +45,7 @@ from bot.services.queries import Queries
 from bot.services.recipients import Recipients
 from bot.services.reports import Reports
 from bot.services.timekeeper import Timekeeper
+from bot.services.urgency import Urgency
 from bot.texts import Texts
 from storage import outbox
 from storage.db import Database
@@ -219,6 +220,7 @@ async def create_app(
     incidents = Incidents(db, timekeeper, notifier, clock)
     drafts = Drafts(db, timekeeper, notifier, clock)
     parts = Parts(db, timekeeper, notifier, clock)
+    urgency = Urgency(db, timekeeper, notifier, clock)
     reports = Reports(db, queue, recipients, texts, profile, clock)
     queries = Queries(db)
 
@@ -240,6 +242,7 @@ async def create_app(
         incidents=incidents,
         drafts=drafts,
         parts=parts,
+        urgency=urgency,
         reports=reports,
         directory=directory,
         notifier=notifier,

@@ -11,7 +11,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.actions import answer_kinds
-from bot.domain.calendar import WorkingCalendar
+from bot.domain.calendar import Calendar, RoundTheClock, WorkingCalendar
 from bot.domain.deadlines import EXECUTOR_STAGES, QUIET_STAGES, TO_PUBLICATION
 from bot.domain.model import (
     COLLECTING,
@@ -93,6 +93,9 @@ class Cards:
         """The running terms with their due moment and, when late, by how much (working
         time, as of `now`). An executor's card shows only their organisation's."""
         names = {a.organisation_id: a.organisation for a in view.assignments}
+        # An urgent incident is late in calendar time (seed 000, 3.10).
+        urgent = view.incident.urgent
+        calendar: Calendar = RoundTheClock(self.calendar.tz) if urgent else self.calendar
         several = len(view.active_assignments) > 1
         timers = view.timers
         if audience is CardAudience.EXECUTOR:
@@ -106,7 +109,7 @@ class Cards:
                 "stage": t.stage.value + ("_published" if self._published(t.stage) else ""),
                 "organisation": names.get(t.organisation_id or 0) if several else None,
                 "due": t.due_at,
-                "late": self.calendar.between(t.due_at, now) if now > t.due_at else None,
+                "late": calendar.between(t.due_at, now) if now > t.due_at else None,
             }
             for t in timers
             if not (t.stage in QUIET_STAGES and now > t.due_at)  # a window that has closed

@@ -52,6 +52,7 @@ def _incident(r: Any) -> Incident:
         first_reply_at=from_db_time(r["first_reply_at"]),
         answered_at=from_db_time(r["answered_at"]),
         rating_until=from_db_time(r["rating_until"]),
+        urgent=bool(r["urgent"]),
     )
 
 

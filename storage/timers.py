@@ -112,6 +112,20 @@ async def advance(
     )
 
 
+async def replan(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    due_at: datetime,
+    step: int,
+    next_at: datetime | None,
+) -> None:
+    """A running clock's term counted anew (an incident marked urgent)."""
+    await conn.execute(
+        "UPDATE timers SET due_at = ?, step = ?, next_at = ? WHERE id = ?",
+        (to_db_time(due_at), step, to_db_time(next_at) if next_at else None, timer_id),
+    )
+
+
 async def earliest(conn: aiosqlite.Connection) -> datetime | None:
     row = await fetch_one(
         conn, "SELECT MIN(next_at) FROM timers WHERE active = 1 AND next_at IS NOT NULL"

@@ -26,6 +26,7 @@ EXTRA_CSV = "".join(
 SIDE = [
     "🕒 Время обнаружения",
     "❗ Социально значимое",
+    "🔥 Срочно",
     "🚫 Без ответа",
     "✖️ Отменить инцидент",
     "🔁 Это повтор…",
@@ -98,7 +99,7 @@ async def test_picker_pages_order_and_the_cards_own_buttons(
     # While picking, the detection time and «социально значимое» can be set.
     await coordinator.click("Социально значимое", card)
     assert "отмечен координатором как социально значимый" in cast.head.inbox()[-2].text
-    assert card.buttons[-4:] == [SIDE[0], *SIDE[2:]]
+    assert card.buttons[-5:] == [SIDE[0], *SIDE[2:]]
     assert "ЖКХ" in card.buttons  # still picking
 
     await coordinator.click("ЖКХ", card)

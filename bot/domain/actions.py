@@ -26,6 +26,7 @@ class Action(StrEnum):
     SET_CATEGORY = "set_category"
     SET_DETECTED = "set_detected"
     MARK_SIGNIFICANT = "mark_significant"
+    MARK_URGENT = "mark_urgent"  # «срочно»: terms in calendar time (seed 000, 3.10)
     ROUTE = "route"
     ACCEPT = "accept"
     DECLINE = "decline"
@@ -54,6 +55,7 @@ COORDINATOR_ACTIONS = frozenset(
         Action.SET_CATEGORY,
         Action.SET_DETECTED,
         Action.MARK_SIGNIFICANT,
+        Action.MARK_URGENT,
         Action.ROUTE,
         Action.APPROVE,
         Action.RETURN,
@@ -84,6 +86,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.SET_CATEGORY: frozenset({State.NEW}),
     Action.SET_DETECTED: OPEN_STATES,
     Action.MARK_SIGNIFICANT: OPEN_STATES,
+    Action.MARK_URGENT: OPEN_STATES,
     Action.ROUTE: frozenset({State.NEW, State.DECLINED}),
     Action.ACCEPT: frozenset({State.ASSIGNED}),
     Action.DECLINE: frozenset({State.ASSIGNED, State.IN_PROGRESS}),
@@ -127,6 +130,7 @@ class Denial(StrEnum):
     EMPTY_DRAFT = "empty_draft"
     NO_SUCH_ORGANISATION = "no_such_organisation"
     ALREADY_SIGNIFICANT = "already_significant"
+    ALREADY_URGENT = "already_urgent"
     OTHER_COORDINATOR = "other_coordinator"  # the incident is led by another coordinator
     ALREADY_YOURS = "already_yours"
     DRAFT_OF_COLLEAGUE = "draft_of_colleague"  # a colleague is writing it: take it over first

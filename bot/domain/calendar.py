@@ -230,3 +230,26 @@ def parse_local_time(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if day is None or hour > 23 or minute > 59:
         return None
     return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class RoundTheClock:
+    """Calendar time, for urgent requests (seed 000, 3.10: «в любой день и час»): every hour
+    counts, nights, weekends and holidays too. Same questions as a WorkingCalendar."""
+
+    tz: ZoneInfo
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        return start.astimezone(self.tz) + duration
+
+    def add_days(self, start: datetime, days: int) -> datetime:
+        return start.astimezone(self.tz) + timedelta(days=days)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        return max(end - start, timedelta(0))
+
+    def is_working_time(self, moment: datetime) -> bool:
+        return True
+
+
+Calendar = WorkingCalendar | RoundTheClock

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.calendar import WorkingCalendar
+from bot.domain.calendar import Calendar
 from bot.domain.model import PartStatus, State
 from bot.domain.profile import ReminderPolicy, Stage
 
@@ -138,7 +138,7 @@ class Step:
 
 
 def plan(
-    calendar: WorkingCalendar,
+    calendar: Calendar,
     policy: ReminderPolicy,
     stage: Stage,
     started: datetime,

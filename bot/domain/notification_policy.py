@@ -42,6 +42,7 @@ from bot.domain.outcomes import (
     EvidenceAdded,
     KindChosen,
     MarkedSignificant,
+    MarkedUrgent,
     Opened,
     Outcome,
     PartIn,
@@ -100,12 +101,24 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
         case MarkedSignificant(tell_head=tell_head):
             # The Head hears of an incident once; later the card they have shows «❗».
             return _to_head(outcome, True) if tell_head else []
+        case MarkedUrgent(organisations=orgs):
+            # Seed 000, 3.10: the executor's supervisor is told at once, and the executor.
+            return [
+                *_urgent_to_supervisors(outcome.incident_id, orgs),
+                text(
+                    tuple(To.organisation(o) for o in orgs),
+                    "urgent_to_executor",
+                    incident_id=outcome.incident_id,
+                ),
+            ]
         case Routed(organisation_id=org, organisation=name, reachable=reachable):
             # p. 10: the organisation gets the post's media and its card.
             told = [
                 show(To.organisation(org), Show.SOURCE_MEDIA),
                 show(To.organisation(org), Show.CARD, CardAudience.EXECUTOR),
             ]
+            if outcome.urgent:
+                told += _urgent_to_supervisors(outcome.incident_id, (org,))
             if not reachable:
                 told.append(
                     text(
@@ -346,6 +359,15 @@ def notices(outcome: Outcome | ChatUnreachable) -> list[Notice]:
         case Accepted() | KindChosen() | Opened() | EvidenceAdded() | Composing():
             return []  # the cards show it
     raise ValueError(f"no notification rule for {outcome!r}")
+
+
+def _urgent_to_supervisors(incident_id: int, organisations: tuple[int, ...]) -> list[Notice]:
+    supervisors = tuple(To(Recipient.SUPERVISORS, o) for o in organisations)
+    if not supervisors:
+        return []
+    return [
+        text(supervisors, "urgent_to_supervisor", incident_id=incident_id, buttons=Buttons.CARD)
+    ]
 
 
 def _term_notices(notice: TermNotice) -> list[Notice]:

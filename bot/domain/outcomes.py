@@ -45,10 +45,18 @@ class MarkedSignificant(Outcome):
 
 
 @dataclass(frozen=True)
+class MarkedUrgent(Outcome):
+    """«Срочно» (seed 000, 3.10): the terms now run in calendar time."""
+
+    organisations: tuple[int, ...]  # working on it: they and their supervisors are told
+
+
+@dataclass(frozen=True)
 class Routed(Outcome):
     organisation_id: int
     organisation: str
     reachable: bool  # someone of the organisation (or its group) can receive the card
+    urgent: bool = False  # its supervisor is told at once (seed 000, 3.10)
 
 
 @dataclass(frozen=True)

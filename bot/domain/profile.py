@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.domain.bursts import BurstPolicy
-from bot.domain.calendar import WorkingCalendar
+from bot.domain.calendar import Calendar, RoundTheClock, WorkingCalendar
 from bot.domain.model import Category
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -60,7 +60,7 @@ class Term:
     def working(self) -> timedelta:
         return timedelta(minutes=self.amount) if self.unit == "m" else timedelta(hours=self.amount)
 
-    def due(self, calendar: WorkingCalendar, start: datetime) -> datetime:
+    def due(self, calendar: Calendar, start: datetime) -> datetime:
         if self.unit == "d":
             return calendar.add_days(start, self.amount)
         return calendar.add(start, self.working)
@@ -111,11 +111,22 @@ class Profile:
             return self.answer[category or Category.ORDINARY]
         return self.terms.get(stage)
 
-    def due(self, stage: Stage, start: datetime, category: Category | None = None) -> datetime:
+    def due(
+        self,
+        stage: Stage,
+        start: datetime,
+        category: Category | None = None,
+        *,
+        urgent: bool = False,
+    ) -> datetime:
         term = self.term(stage, category)
         if term is None:
             raise ProfileError(f"в профиле нет срока «{stage.value}»")
-        return term.due(self.calendar, start)
+        return term.due(self.calendar_for(urgent), start)
+
+    def calendar_for(self, urgent: bool) -> Calendar:
+        """Urgent requests run in calendar time (seed 000, 3.10), the others in working time."""
+        return RoundTheClock(self.calendar.tz) if urgent else self.calendar
 
     def all_due(self, category: Category, detected: datetime) -> dict[str, datetime]:
         """Each stage's due moment as if its clock started at `detected`."""

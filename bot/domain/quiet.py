@@ -11,11 +11,15 @@ from bot.domain.outcomes import Outcome, TermNotice
 
 
 def arrives_silently(
-    outcome: Outcome, category: Category | None, now: datetime, calendar: WorkingCalendar
+    outcome: Outcome,
+    category: Category | None,
+    now: datetime,
+    calendar: WorkingCalendar,
+    urgent: bool = False,
 ) -> bool:
-    """Silent outside working time, except a high-importance incident (it is dealt with at
-    once) and a term's notices (an overdue term is escalated loudly; reminders fall inside
-    working time anyway)."""
-    if category is Category.HIGH or isinstance(outcome, TermNotice):
+    """Silent outside working time, except a high-importance or urgent incident (it is dealt
+    with at once) and a term's notices (an overdue term is escalated loudly; reminders fall
+    inside working time anyway, but for an urgent one)."""
+    if category is Category.HIGH or urgent or isinstance(outcome, TermNotice):
         return False
     return not calendar.is_working_time(now)

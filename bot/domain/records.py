@@ -67,6 +67,7 @@ class Incident:
     first_reply_at: datetime | None = None  # when the first reply was published
     answered_at: datetime | None = None  # when an answer (not a first reply) was first published
     rating_until: datetime | None = None  # the citizen may comment until then (seed 000, 3.6)
+    urgent: bool = False  # «срочно»: its terms run in calendar time (seed 000, 3.10)
 
     @property
     def first_reply_due(self) -> bool:

@@ -27,6 +27,7 @@ from bot.keyboards.callbacks import (
 from bot.services.incidents import Incidents
 from bot.services.message_queue import MessageQueue
 from bot.services.queries import Queries
+from bot.services.urgency import Urgency
 from bot.texts import Texts
 
 
@@ -75,6 +76,18 @@ async def mark_significant(
 ) -> None:
     await incidents.set_significant(actor, callback_data.incident)
     callback_answer.text = texts.alert("significant_set")
+
+
+async def mark_urgent(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: IncidentCb,
+    actor: Actor,
+    urgency: Urgency,
+    texts: Texts,
+) -> None:
+    await urgency.mark(actor, callback_data.incident)
+    callback_answer.text = texts.alert("urgent_set")
 
 
 async def withdraw(
@@ -202,6 +215,7 @@ def create_router() -> Router:
     router.callback_query.register(
         mark_significant, IncidentCb.filter(F.act == IncidentAct.SIGNIFICANT)
     )
+    router.callback_query.register(mark_urgent, IncidentCb.filter(F.act == IncidentAct.URGENT))
     router.callback_query.register(withdraw, WithdrawCb.filter())
     router.message.register(
         cancel_incident, StateFilter(Input.cancel_reason), F.text, IsCoordinator()

@@ -16,6 +16,7 @@ class IncidentAct(StrEnum):
     ATTACH = "att"
     DETECTED = "det"
     SIGNIFICANT = "sig"
+    URGENT = "urg"  # «срочно» (seed 000, 3.10)
     CANCEL = "can"  # asks for the reason first
     NO_ANSWER = "noa"  # asks for the ground first
     REPEAT = "rep"  # asks for the number of the incident it repeats

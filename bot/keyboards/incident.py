@@ -109,6 +109,9 @@ def coordinator_card(
         if not incident.significant:
             significant = IncidentCb(act=IncidentAct.SIGNIFICANT, incident=incident.id)
             row.append(button(texts.word("BUTTON", "significant"), significant))
+        if not incident.urgent:
+            urgent = IncidentCb(act=IncidentAct.URGENT, incident=incident.id)
+            row.append(button(texts.word("BUTTON", "urgent"), urgent))
         rows.append(row)
         if incident.repeat_of:
             unlink = IncidentCb(act=IncidentAct.NOT_REPEAT, incident=incident.id)

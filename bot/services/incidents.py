@@ -71,7 +71,7 @@ class Incidents(UseCases):
             if incident.category and incident.answer_due_at:
                 fields["answer_due_at"] = self._answer_due(detected_at, incident)
             if incident.first_reply_due_at:
-                fields["first_reply_due_at"] = self._first_reply_due(detected_at)
+                fields["first_reply_due_at"] = self._first_reply_due(detected_at, incident)
             await repo.update_incident(conn, incident_id, **fields)
             await self._event(
                 conn, incident_id, actor, "detected", incident.state, restart=FROM_DETECTION
@@ -174,7 +174,7 @@ class Incidents(UseCases):
         }
         first_reply = self.timekeeper.profile.term(Stage.FIRST_REPLY)
         if first_reply and incident.first_reply_due_at is None:  # seed 000, 3.7
-            fields["first_reply_due_at"] = self._first_reply_due(incident.detected_at)
+            fields["first_reply_due_at"] = self._first_reply_due(incident.detected_at, incident)
         if adding:  # (again for each of several added at once: it changes nothing twice)
             for assignment in await assignment_repo.assignments(conn, incident.id):
                 await draft_repo.make_parts(conn, assignment.id)
@@ -186,7 +186,9 @@ class Incidents(UseCases):
         await assignment_repo.add_assignment(conn, incident.id, org.id, self.clock())
         await repo.update_incident(conn, incident.id, state=state.value, **fields)
         await self._event(conn, incident.id, actor, "routed", state, organisation_id=org.id)
-        routed = await self._tell(done.Routed(incident.id, org.id, org.name, reachable))
+        routed = await self._tell(
+            done.Routed(incident.id, org.id, org.name, reachable, incident.urgent)
+        )
         await self._burst(conn, incident.id, org)
         return routed
 
@@ -349,10 +351,12 @@ class Incidents(UseCases):
         return len(received) if some or (expected and len(received) == len(expected)) else 0
 
     def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
-        return self.timekeeper.profile.due(Stage.ANSWER, detected_at, incident.category)
+        profile, urgent = self.timekeeper.profile, incident.urgent
+        return profile.due(Stage.ANSWER, detected_at, incident.category, urgent=urgent)
 
-    def _first_reply_due(self, detected_at: datetime) -> datetime:
-        return self.timekeeper.profile.due(Stage.FIRST_REPLY, detected_at)
+    def _first_reply_due(self, detected_at: datetime, incident: Incident) -> datetime:
+        profile = self.timekeeper.profile
+        return profile.due(Stage.FIRST_REPLY, detected_at, urgent=incident.urgent)
 
     # --- executor ------------------------------------------------------------------------
 

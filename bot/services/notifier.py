@@ -57,7 +57,11 @@ class Notifier:
         await self.refresh(view, routing)
         chats: dict[To, list[int]] = {}  # who is who, looked up once for all the notices
         silent = arrives_silently(
-            outcome, view.incident.category, self.clock(), self.cards.calendar
+            outcome,
+            view.incident.category,
+            self.clock(),
+            self.cards.calendar,
+            view.incident.urgent,
         )
         # The draft the outcome is about: a part or a composed answer is not the latest
         # version of the incident's answer that a view carries.

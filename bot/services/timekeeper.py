@@ -40,9 +40,9 @@ class Timekeeper:
         # need attention: the scheduler aims at it if that is sooner than its next wake-up.
         self.on_new_moment: Callable[[datetime], None] = lambda moment: None
 
-    def plan(self, timer: Timer) -> list[Step]:
+    def plan(self, timer: Timer, urgent: bool = False) -> list[Step]:
         return plan(
-            self.profile.calendar,
+            self.profile.calendar_for(urgent),
             self.profile.reminders,
             timer.stage,
             timer.started_at,
@@ -119,18 +119,18 @@ class Timekeeper:
             elif not _completed(incident, organisations, timer, restart):
                 await repo.stop(conn, timer.id, now)  # not done: the reports do not count it
             else:
-                calendar = self.profile.calendar
+                calendar = self.profile.calendar_for(incident.urgent)
                 took = calendar.between(timer.started_at, now)
                 late = calendar.between(timer.due_at, now)
                 await repo.stop(conn, timer.id, now, took, late)
         starting = []
         for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
-            due = self.profile.due(clock.stage, started, incident.category)
+            due = self.profile.due(clock.stage, started, incident.category, urgent=incident.urgent)
             if clock.stage is Stage.FINAL and incident.final_due_at:
                 due = min(due, incident.final_due_at)  # promised sooner in the interim answer
             steps = plan(
-                self.profile.calendar,
+                self.profile.calendar_for(incident.urgent),
                 self.profile.reminders,
                 clock.stage,
                 started,
@@ -148,6 +148,32 @@ class Timekeeper:
         timers = [*kept.values(), *await repo.start(conn, incident.id, starting)]
         return sorted(timers, key=lambda t: (t.due_at, t.id))
 
+    async def replan(self, conn: aiosqlite.Connection, incident: Incident, now: datetime) -> None:
+        """The running clocks of an incident just marked urgent, counted anew in calendar
+        time from their start. Reminders whose moment has passed are not given late; a term
+        already run out is told at the next tick, and escalated."""
+        calendar = self.profile.calendar_for(incident.urgent)
+        moments: list[datetime] = []
+        for timer in await repo.running(conn, incident.id):
+            due = self.profile.due(timer.stage, timer.started_at, incident.category, urgent=True)
+            if timer.stage is Stage.FINAL and incident.final_due_at:
+                due = min(due, incident.final_due_at)
+            steps = plan(
+                calendar,
+                self.profile.reminders,
+                timer.stage,
+                timer.started_at,
+                due,
+                executor=timer.organisation_id is not None,
+            )
+            done = sum(s.kind is StepKind.REMIND and s.at <= now for s in steps)
+            next_at = steps[done].at if done < len(steps) else None
+            await repo.replan(conn, timer.id, due, done, next_at)
+            moments.extend([next_at] if next_at else [])
+        if moments:
+            first = min(moments)
+            self.db.after_commit(lambda: self.on_new_moment(first))
+
     async def fire(self, conn: aiosqlite.Connection, now: datetime) -> list[TermNotice]:
         """Advance every timer whose moment has come; return what to tell (in the caller's
         transaction, so a notice is recorded as given exactly when it is produced)."""
@@ -156,9 +182,11 @@ class Timekeeper:
         names = await directory_repo.organisation_names(
             conn, {t.organisation_id for t in due if t.organisation_id is not None}
         )
-        calendar = self.profile.calendar
         for timer in due:
-            steps = self.plan(timer)
+            incident = await incident_repo.get_incident(conn, timer.incident_id)
+            urgent = incident is not None and incident.urgent
+            calendar = self.profile.calendar_for(urgent)
+            steps = self.plan(timer, urgent)
             index = current_step(steps, timer.step, now)
             if index is None:  # the plan moved (profile changed): re-aim at the next step
                 following = [s for s in steps[timer.step :] if s.at > now]
@@ -173,7 +201,8 @@ class Timekeeper:
             if step.kind is not StepKind.REMIND and timer.organisation_id is not None:
                 post, accepted_by = await _overdue(conn, timer.incident_id, timer.organisation_id)
             published = self._to_publication(timer.stage)
-            with_coordinator = published and await _deciding(conn, timer.incident_id)
+            deciding = incident is not None and incident.state in DECIDING
+            with_coordinator = published and deciding
             notices.append(
                 TermNotice(
                     incident_id=timer.incident_id,
@@ -205,12 +234,6 @@ def _completed(
     if incident.state is State.CANCELLED or incident.no_answer or timer.stage in restart:
         return False
     return timer.organisation_id is None or timer.organisation_id in organisations
-
-
-async def _deciding(conn: aiosqlite.Connection, incident_id: int) -> bool:
-    """The answer counted to publication is with the coordinator now (seed 000, 3.8)."""
-    incident = await incident_repo.get_incident(conn, incident_id)
-    return incident is not None and incident.state in DECIDING
 
 
 async def _overdue(
