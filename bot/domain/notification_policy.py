@@ -384,6 +384,7 @@ def _term_notices(notice: TermNotice) -> list[Notice]:
         "stage": notice.stage.value + ("_published" if notice.to_publication else ""),
         "organisation": notice.organisation,
         "due": notice.due_at,
+        "urgent": notice.urgent,  # counted in calendar time, not working time
     }
     # What is late, said in plain words: the post, the organisation, who accepted it.
     late: dict[str, Any] = {

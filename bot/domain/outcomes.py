@@ -269,6 +269,7 @@ class TermNotice(Outcome):
     accepted_by: str | None = None  # who of the organisation accepted it, if anyone
     to_publication: bool = False  # the term ends with the answer published (seed 000, 3.8)
     with_coordinator: bool = False  # … and the answer is with the coordinator: their move
+    urgent: bool = False  # «срочно»: counted in calendar time (seed 000, 3.10)
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,7 @@ class Timekeeper:
                     accepted_by=accepted_by,
                     to_publication=published,
                     with_coordinator=with_coordinator,
+                    urgent=urgent,
                 )
             )
         return notices
