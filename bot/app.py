@@ -34,6 +34,7 @@ from bot.middlewares import ActorMiddleware, UpdateTransaction
 from bot.profiles import load_profile
 from bot.scheduler.reminders import ReminderScheduler
 from bot.scheduler.reports import ReportScheduler
+from bot.services.absences import Absences
 from bot.services.directory import Directory
 from bot.services.drafts import Drafts
 from bot.services.incidents import Incidents
@@ -210,10 +211,10 @@ async def create_app(
     texts = Texts(settings.tz)
     bot = create_bot(settings.bot_token.get_secret_value(), settings.bot_api_url, session)
     queue = MessageQueue(db, clock)
-    directory = Directory(db, clock, settings.coordinator_ids)
+    directory = Directory(db, clock, settings.coordinator_ids, settings.tz)
     to_publication = profile.answer_ends is AnswerEnd.PUBLICATION
     cards = Cards(texts, profile.calendar, to_publication=to_publication)
-    recipients = Recipients(db, settings.coordinator_ids)
+    recipients = Recipients(db, settings.coordinator_ids, clock, settings.tz)
     notifier = Notifier(db, queue, recipients, cards, texts, clock)
     timekeeper = Timekeeper(db, profile)
     intake = Intake(db, timekeeper, notifier, clock)
@@ -223,6 +224,7 @@ async def create_app(
     urgency = Urgency(db, timekeeper, notifier, clock)
     reports = Reports(db, queue, recipients, texts, profile, clock)
     queries = Queries(db)
+    absences = Absences(db, queue, texts, clock, settings.coordinator_ids, settings.tz)
 
     limits = RateLimits(
         settings.send_per_second, settings.send_private_interval, settings.send_group_interval
@@ -244,6 +246,7 @@ async def create_app(
         parts=parts,
         urgency=urgency,
         reports=reports,
+        absences=absences,
         directory=directory,
         notifier=notifier,
         queue=queue,

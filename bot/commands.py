@@ -17,10 +17,20 @@ log = logging.getLogger(__name__)
 
 ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", "help"),
-    Role.EXECUTOR: ("my", "incident", "report", "register", "help", "cancel"),
-    Role.COORDINATOR: ("open", "incident", "report", "register", "status", "help", "cancel"),
-    Role.SUPERVISOR: ("my", "incident", "report", "register", "help"),
-    Role.HEAD: ("open", "incident", "report", "register", "help"),
+    Role.EXECUTOR: ("my", "incident", "report", "register", "absent", "help", "cancel"),
+    Role.COORDINATOR: (
+        "open",
+        "incident",
+        "report",
+        "register",
+        "absent",
+        "absences",
+        "status",
+        "help",
+        "cancel",
+    ),
+    Role.SUPERVISOR: ("my", "incident", "report", "register", "absent", "help"),
+    Role.HEAD: ("open", "incident", "report", "register", "absent", "help"),
 }
 
 

@@ -18,6 +18,8 @@ from jinja2 import (
     select_autoescape,
 )
 
+from bot.domain.absences import accusative
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -49,11 +51,13 @@ def format_change(value: int) -> str:
 
 
 def short_name(full_name: str | None) -> str:
-    """«Иванова Анна Сергеевна» → «Иванова А. С.»: a surname with initials, as in documents."""
-    parts = (full_name or "").split()
+    """«Иванова Анна Сергеевна» → «Иванова А. С.»: a surname with initials, as in documents;
+    a substitute's «(и. о. за …)» stays after it."""
+    name, bracket, rest = (full_name or "").partition(" (")
+    parts = name.split()
     if len(parts) != 3 or any(p.endswith(".") for p in parts[1:]):
         return full_name or ""  # a Telegram name («Ольга Координатова») stays as it is
-    return f"{parts[0]} {parts[1][0]}. {parts[2][0]}."
+    return f"{parts[0]} {parts[1][0]}. {parts[2][0]}.{bracket}{rest}"
 
 
 def headline(text: str, limit: int = 70) -> str:
@@ -96,6 +100,8 @@ class Texts:
         self.env.filters["percent"] = format_percent
         self.env.filters["change"] = format_change
         self.env.filters["short_name"] = short_name
+        self.env.filters["accusative"] = accusative  # «за Петрова П. П.»
+        self.env.filters["day"] = lambda d: d.strftime("%d.%m.%Y")
         self.env.filters["headline"] = headline
         self.words = self.env.get_template("words.txt.j2").module
         self.env.globals["words"] = self.words

@@ -12,6 +12,7 @@ EXECUTOR_COMMANDS = (
     "/incident N — карточка и история инцидента\n"
     "/report — отчёт за неделю, месяц или год\n"
     "/register — реестр инцидентов (таблица)\n"
+    "/absent — отпуск, больничный: кто вместо\n"
     "/help — что я умею\n"
     "/cancel — отменить ввод"
 )
@@ -37,6 +38,8 @@ async def test_unknown_commands_list_the_commands_of_that_role(
         "/incident N — карточка и история инцидента\n"
         "/report — отчёт за неделю, месяц или год\n"
         "/register — реестр инцидентов (таблица)\n"
+        "/absent — отпуск, больничный: кто вместо\n"
+        "/absences — кто отсутствует и кто их замещает\n"
         "/status — очередь доставки сообщений\n"
         "/help — что я умею\n"
         "/cancel — отменить ввод"
@@ -51,6 +54,7 @@ async def test_unknown_commands_list_the_commands_of_that_role(
         "/incident N — карточка и история инцидента\n"
         "/report — отчёт за неделю, месяц или год\n"
         "/register — реестр инцидентов (таблица)\n"
+        "/absent — отпуск, больничный: кто вместо\n"
         "/help — что я умею"
     )
     # A command of another role is not theirs: an executor has no /status.
@@ -106,6 +110,7 @@ async def test_deputy_head_and_head_are_sent_to_the_coordinator(cast: Cast) -> N
         "/incident N — карточка и история инцидента\n"
         "/report — отчёт за неделю, месяц или год\n"
         "/register — реестр инцидентов (таблица)\n"
+        "/absent — отпуск, больничный: кто вместо\n"
         "/help — что я умею"
     )
     await cast.head.send(None, sticker=True)

@@ -18,13 +18,30 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
         "incident",
         "report",
         "register",
+        "absent",
+        "absences",
         "status",
         "help",
         "cancel",
     ]
-    assert menu(emu, cast.housing.id) == ["my", "incident", "report", "register", "help", "cancel"]
-    assert menu(emu, cast.head.id) == ["open", "incident", "report", "register", "help"]
-    assert menu(emu, cast.supervisor.id) == ["my", "incident", "report", "register", "help"]
+    assert menu(emu, cast.housing.id) == [
+        "my",
+        "incident",
+        "report",
+        "register",
+        "absent",
+        "help",
+        "cancel",
+    ]
+    assert menu(emu, cast.head.id) == ["open", "incident", "report", "register", "absent", "help"]
+    assert menu(emu, cast.supervisor.id) == [
+        "my",
+        "incident",
+        "report",
+        "register",
+        "absent",
+        "help",
+    ]
 
     await cast.coordinator.send("/help")
     assert "Вы — координатор МЦУ" in cast.coordinator.last().text
@@ -42,12 +59,22 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
     # Menus survive a restart and are set again for every bound person.
     emu.commands.clear()
     await harness.restart()
-    assert menu(emu, cast.water.id) == ["my", "incident", "report", "register", "help", "cancel"]
+    assert menu(emu, cast.water.id) == [
+        "my",
+        "incident",
+        "report",
+        "register",
+        "absent",
+        "help",
+        "cancel",
+    ]
     assert menu(emu, COORDINATOR_ID) == [
         "open",
         "incident",
         "report",
         "register",
+        "absent",
+        "absences",
         "status",
         "help",
         "cancel",

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.absences import Member
 from bot.domain.model import (
     COLLECTING,
     OPEN_STATES,
@@ -172,10 +173,30 @@ class Actor:
     role: Role | None = None
     organisation_id: int | None = None
     is_coordinator: bool = False
+    # Whom they stand in for today (seed 001, 3.8): they may do what those could.
+    acting_for: tuple[Member, ...] = ()
 
     @property
     def known(self) -> bool:
         return self.is_coordinator or self.person_id is not None
+
+    def speaks_for(self, chat: int | None) -> bool:
+        """Whether `chat` is theirs, or that of someone they stand in for."""
+        return chat == self.telegram_id or any(m.chat == chat for m in self.acting_for)
+
+    def acts_as(self, role: Role) -> bool:
+        return self.role is role or any(m.role is role for m in self.acting_for)
+
+    def supervisor_ids(self) -> list[int]:
+        """The deputy heads whose organisations they look after: themselves, and those
+        they stand in for."""
+        own = [(self.role, self.person_id)]
+        others = [(m.role, m.person_id) for m in self.acting_for]
+        return [
+            person_id
+            for role, person_id in own + others
+            if role is Role.SUPERVISOR and person_id is not None
+        ]
 
 
 # The bot itself, in the history of what happens by the clock (a window that ends).
@@ -198,7 +219,7 @@ def check(
     if action in COORDINATOR_ACTIONS and not actor.is_coordinator:
         return Denial.NOT_COORDINATOR
     if action in COORDINATOR_ACTIONS and owner is not None:
-        mine = actor.telegram_id == owner
+        mine = owner is not None and actor.speaks_for(owner)
         if action is Action.TAKE_OVER and mine and state in ALLOWED_FROM[action]:
             return Denial.ALREADY_YOURS
         if action is not Action.TAKE_OVER and not mine:

@@ -3,6 +3,7 @@
 from aiogram import Router
 
 from bot.handlers import (
+    absences,
     approval,
     executor,
     fallback,
@@ -24,6 +25,7 @@ def get_routers() -> list[Router]:
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
         reports.create_router(),
+        absences.create_router(),
         fallback.create_commands_router(),  # a command none of the above knows
         prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),

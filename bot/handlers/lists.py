@@ -31,10 +31,10 @@ async def open_incidents(
     organisations supervised, an executor those of the organisation."""
     if not actor.known:
         raise Refused(Denial.UNKNOWN_PERSON)
-    if actor.is_coordinator or actor.role is Role.HEAD:
+    if actor.is_coordinator or actor.acts_as(Role.HEAD):
         scope, items = "all", await queries.open_list()
-    elif actor.role is Role.SUPERVISOR:
-        scope, items = "supervised", await queries.open_list(supervisor_id=actor.person_id)
+    elif actor.acts_as(Role.SUPERVISOR):
+        scope, items = "supervised", await queries.supervised_list(actor.supervisor_ids())
     else:
         scope, items = "organisation", await queries.open_list(actor.organisation_id)
     if not items:

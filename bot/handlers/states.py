@@ -20,6 +20,8 @@ class Input(StatesGroup):
     repeat_of = State()  # data: incident
     citizen_reply = State()  # data: incident (forwarded, or typed)
     interim_detail = State()  # data: draft, incident, detail (promise, responsible, actions)
+    absent_who = State()  # a coordinator types whose absence it is
+    absent_days = State()  # data: absent (chat); then starts_on, ends_on
 
 
 TEXT_INPUT = (
@@ -32,6 +34,8 @@ TEXT_INPUT = (
     Input.repeat_of,
     Input.citizen_reply,
     Input.interim_detail,
+    Input.absent_who,
+    Input.absent_days,
 )
 
 

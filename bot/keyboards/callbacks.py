@@ -115,3 +115,15 @@ class EvidenceCb(CallbackData, prefix="e1"):
 
     draft: int
     part: int
+
+
+class AbsenceAct(StrEnum):
+    WHO = "who"  # the person found who will be away (value: their chat)
+    SUBSTITUTE = "sub"  # the acting substitute (value: their chat)
+    ALONE = "one"  # a coordinator away with nobody instead (value: 0)
+    CANCEL = "can"  # an absence ended or dropped (value: its id)
+
+
+class AbsenceCb(CallbackData, prefix="ab1"):
+    act: AbsenceAct
+    value: int

@@ -4,13 +4,16 @@ organisation groups, and the routing picker's choices."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.domain.absences import acting_name
 from bot.domain.actions import Actor
 from bot.domain.directory_file import directory_warnings, parse_directory, write_directory
 from bot.domain.model import Role
 from bot.domain.records import Organisation, Person
+from storage import absences as absence_repo
 from storage import directory as repo
 from storage.db import Database
 
@@ -27,28 +30,45 @@ class ImportResult:
 
 class Directory:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], coordinator_ids: Collection[int] = ()
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        coordinator_ids: Collection[int] = (),
+        tz: ZoneInfo | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.coordinator_ids = frozenset(coordinator_ids)  # from the settings
+        self.tz = tz or ZoneInfo("UTC")  # the CLI needs no dates
 
     async def actor(self, telegram_id: int, telegram_name: str) -> Actor:
-        """The person behind an update, read by their Telegram id (an index)."""
+        """The person behind an update, read by their Telegram id (an index), with whom
+        they stand in for today: the history then names both."""
+        today = self.clock().astimezone(self.tz).date()
         async with self.db.read() as conn:
             person = await repo.person_by_telegram(conn, telegram_id)
+            acting = []
+            for a in await absence_repo.not_over(conn, today):
+                if a.covers(today) and a.substitute and a.substitute.chat == telegram_id:
+                    absent = await repo.person_by_telegram(conn, a.absent.chat)
+                    acting.append(replace(a.absent, person_id=absent.id if absent else None))
+        acting_for = tuple(acting)
         is_coordinator = telegram_id in self.coordinator_ids or (
             person is not None and person.role is Role.COORDINATOR
         )
+        name = acting_name(
+            person.full_name if person else telegram_name, [m.name for m in acting_for]
+        )
         if person is None:
-            return Actor(telegram_id, telegram_name, is_coordinator=is_coordinator)
+            return Actor(telegram_id, name, is_coordinator=is_coordinator, acting_for=acting_for)
         return Actor(
             telegram_id,
-            person.full_name,
+            name,
             person_id=person.id,
             role=person.role,
             organisation_id=person.organisation_id,
             is_coordinator=is_coordinator,
+            acting_for=acting_for,
         )
 
     async def import_csv(self, text: str) -> ImportResult:

@@ -18,7 +18,7 @@ from bot.domain.quiet import arrives_silently
 from bot.domain.records import Draft, IncidentView
 from bot.keyboards import incident as kb
 from bot.services.message_queue import MessageQueue
-from bot.services.recipients import Recipients
+from bot.services.recipients import Reader, Recipients
 from bot.texts import Texts
 from storage import cards as card_repo
 from storage import directory as directory_repo
@@ -55,7 +55,7 @@ class Notifier:
             return
         routing = await self.routing(view)
         await self.refresh(view, routing)
-        chats: dict[To, list[int]] = {}  # who is who, looked up once for all the notices
+        chats: dict[To, list[Reader]] = {}  # who is who, looked up once for all the notices
         silent = arrives_silently(
             outcome,
             view.incident.category,
@@ -70,8 +70,9 @@ class Notifier:
         if draft_id is not None and (draft is None or draft.id != draft_id):
             async with self.db.read() as conn:
                 draft = await draft_repo.get(conn, draft_id)
+        leaders = await self.recipients.leaders(view.incident.owner_id)
         for notice in notices(outcome):
-            await self._deliver(notice, view, draft, routing, chats, silent)
+            await self._deliver(notice, view, draft, routing, chats, silent, leaders)
 
     async def unreachable(self, chat_id: int, reason: str) -> None:
         """The sender cannot write to this chat, for good: the coordinators learn who."""
@@ -126,13 +127,14 @@ class Notifier:
                 if any(c.audience in DRAFT_AUDIENCES for c in cards)
                 else {}
             )
+        leaders = await self.recipients.leaders(view.incident.owner_id)
         # Copies for the same audience (two coordinators' approval cards) look the same.
         looks: dict[tuple[CardAudience, int | None, bool], Look | None] = {}
         for card in cards:
-            leads = card.chat_id == view.incident.owner_id
+            leads = card.chat_id in leaders
             key = (card.audience, card.draft_id or card.organisation_id, leads)
             if key not in looks:
-                looks[key] = self._look(card, view, drafts, routing)
+                looks[key] = self._look(card, view, drafts, routing, leads)
             look = looks[key]
             if look is not None:
                 await self.queue.edit(card, *look)
@@ -143,6 +145,7 @@ class Notifier:
         view: IncidentView,
         drafts: dict[int, Draft],
         routing: RoutingChoices | None,
+        leads: bool,
     ) -> Look | None:
         """What the card should show now; None: leave it as it is."""
         if card.audience in DRAFT_AUDIENCES:
@@ -154,26 +157,25 @@ class Notifier:
                 if card.audience in MARKUP_ONLY
                 else self.cards.draft(draft, card.audience, view.incident)[0]
             )
-            leads = card.chat_id == view.incident.owner_id
             return shown, self.cards.draft_buttons(
                 draft, card.audience, view.incident, leads=leads, parts=view.parts
             )
         if card.audience is CardAudience.PICKER:
             # Its choices stay until the incident is routed; then they are spent.
             return None if view.incident.state in ROUTABLE else (None, None)
-        return self._card(view, card.audience, card.organisation_id, card.chat_id, routing)
+        return self._card(view, card.audience, card.organisation_id, leads, routing)
 
     def _card(
         self,
         view: IncidentView,
         audience: CardAudience,
         organisation: int | None,
-        chat: int,
+        leads: bool,
         routing: RoutingChoices | None,
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """An incident card's text and buttons for one chat: only the coordinator who
-        leads the incident gets its buttons; another gets «Взять себе»."""
-        leads = chat == view.incident.owner_id
+        leads the incident (or stands in for them) gets its buttons; another gets «Взять
+        себе»."""
         text = self.cards.incident(view, self.clock(), audience, organisation, leads=leads)[0]
         markup = self.cards.buttons(view, audience, organisation, routing, leads=leads)
         return text, markup
@@ -186,40 +188,38 @@ class Notifier:
         view: IncidentView,
         draft: Draft | None,
         routing: RoutingChoices | None,
-        chats: dict[To, list[int]],
+        chats: dict[To, list[Reader]],
         silent: bool,
+        leaders: frozenset[int],
     ) -> None:
         told: set[int] = set()  # a chat in several of the notice's recipients hears it once
         for to in notice.to:
             if to.recipient is Recipient.OWNER and to not in chats:
-                chats[to] = await self._owner(view)
+                chats[to] = await self.recipients.owner(view.incident.owner_id)
             elif to not in chats:
-                chats[to] = await self.recipients.chats([to])
-            targets = [c for c in chats[to] if c not in told and c != notice.skip_chat]
-            told.update(targets)
-            if targets:
+                chats[to] = await self.recipients.readers_of([to])
+            readers = [r for r in chats[to] if r[0] not in told and r[0] != notice.skip_chat]
+            told.update(chat for chat, _ in readers)
+            if readers:
                 organisation = to.id if to.recipient is Recipient.ORGANISATION else None
-                await self._show(targets, notice, view, draft, routing, organisation, silent)
-
-    async def _owner(self, view: IncidentView) -> list[int]:
-        """The coordinator who leads the incident; all of them if that one is no longer a
-        coordinator (left, switched off), so that nothing goes to nobody."""
-        coordinators = await self.recipients.coordinators()
-        owner = view.incident.owner_id
-        return [owner] if owner in coordinators else coordinators
+                await self._show(
+                    readers, notice, view, draft, routing, organisation, silent, leaders
+                )
 
     async def _show(
         self,
-        targets: list[int],
+        readers: list[Reader],
         notice: Notice,
         view: IncidentView,
         draft: Draft | None,
         routing: RoutingChoices | None,
         organisation: int | None,
         silent: bool,
+        leaders: frozenset[int],
     ) -> None:
         """Render the notice once, and queue it for each chat (`silent`: with no sound)."""
         incident = view.incident
+        targets = [chat for chat, _ in readers]
         if notice.show in (Show.SOURCE_MEDIA, Show.DRAFT_MEDIA):
             media = view.source_media
             if notice.show is Show.DRAFT_MEDIA:
@@ -243,7 +243,9 @@ class Notifier:
         if notice.show is Show.CARD:
             assert notice.audience is not None
             for chat in targets:
-                text, markup = self._card(view, notice.audience, organisation, chat, routing)
+                text, markup = self._card(
+                    view, notice.audience, organisation, chat in leaders, routing
+                )
                 card = CardMessage(
                     chat, incident.id, notice.audience, organisation_id=organisation
                 )
@@ -254,9 +256,8 @@ class Notifier:
             assert notice.audience is not None
             text, cut = self.cards.draft(draft, notice.audience, incident)
             for chat in targets:
-                leads = chat == incident.owner_id
                 markup = self.cards.draft_buttons(
-                    draft, notice.audience, incident, leads=leads, parts=view.parts
+                    draft, notice.audience, incident, leads=chat in leaders, parts=view.parts
                 )
                 card = CardMessage(chat, incident.id, notice.audience, draft_id=draft.id)
                 await self.queue.send_card(
@@ -291,10 +292,12 @@ class Notifier:
         elif notice.buttons is Buttons.TAKE_DRAFT:
             assert draft is not None
             markup = kb.take_draft(self.texts, draft.id)
-        for chat in targets:
+        for chat, stands_for in readers:
+            # Whoever stands in for someone is told so: «вам как и. о. за Петрова П. П.».
+            note = self.texts.message("acting_note", name=stands_for) + "\n" if stands_for else ""
             await self.queue.send(
                 chat,
-                text,
+                note + text,
                 markup,
                 reply_to=notice.reply_to,
                 incident_id=incident.id,
@@ -335,6 +338,7 @@ class Notifier:
         """A new copy of the incident card in `chat`, kept current from now on."""
         if audience is CardAudience.COORDINATOR and routing is None:
             routing = await self.routing(view)
-        text, markup = self._card(view, audience, organisation, chat, routing)
+        leads = chat in await self.recipients.leaders(view.incident.owner_id)
+        text, markup = self._card(view, audience, organisation, leads, routing)
         card = CardMessage(chat, view.incident.id, audience, organisation_id=organisation)
         await self.queue.send_card(card, text, markup)

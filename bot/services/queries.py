@@ -72,6 +72,15 @@ class Queries:
         async with self.db.read() as conn:
             return await repo.open_list(conn, organisation_id, supervisor_id)
 
+    async def supervised_list(self, supervisor_ids: list[int]) -> list[OpenItem]:
+        """The open incidents of the organisations any of these deputy heads supervise."""
+        found: dict[int, OpenItem] = {}
+        async with self.db.read() as conn:
+            for supervisor_id in supervisor_ids:
+                for item in await repo.open_list(conn, None, supervisor_id):
+                    found.setdefault(item.id, item)
+        return sorted(found.values(), key=lambda item: item.id)
+
     async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
         async with self.db.read() as conn:
             return await card_repo.at(conn, chat_id, message_id)

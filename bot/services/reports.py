@@ -55,12 +55,16 @@ class Reports:
     async def scope_of(self, actor: Actor) -> tuple[list[int] | None, list[str] | None]:
         """The organisations a person's reports cover: all for coordinators and the Head,
         those supervised for a deputy head, their own for an executor."""
-        if actor.is_coordinator or actor.role is Role.HEAD:
+        if actor.is_coordinator or actor.acts_as(Role.HEAD):
             return None, None
-        if actor.role is Role.SUPERVISOR and actor.person_id is not None:
+        if actor.acts_as(Role.SUPERVISOR) and actor.supervisor_ids():
             async with self.db.read() as conn:
-                orgs = await directory_repo.supervised(conn, actor.person_id)
-            return [o.id for o in orgs], [o.name for o in orgs]
+                orgs = {
+                    o.id: o
+                    for person_id in actor.supervisor_ids()
+                    for o in await directory_repo.supervised(conn, person_id)
+                }
+            return list(orgs), [o.name for o in orgs.values()]
         if actor.role is Role.EXECUTOR and actor.organisation_id is not None:
             async with self.db.read() as conn:
                 org = await directory_repo.organisation(conn, actor.organisation_id)
