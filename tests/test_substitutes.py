@@ -22,6 +22,7 @@ from tests.emulator import Emulator, User
 from tests.test_decline_and_rework import write_and_submit
 from tests.test_happy_path import route_new_incident
 from tests.test_reminders import tick_at
+from tests.test_reports import seed_week
 
 # A second coordinator (of the directory) and a colleague of the housing executor.
 MORE_PEOPLE = (
@@ -199,6 +200,28 @@ async def test_bad_absences_are_refused_and_change_nothing(
     assert "\n1. Иванова А. С. — 09.03.2026–13.03.2026; и. о. Новиков Н. А." in listing
     assert "\n2. Главная Г. А. — 09.03.2026–10.03.2026; и. о. Орлова О. В." in listing
     assert "\n3." not in listing
+
+
+async def test_the_head_away_a_deputy_gets_her_notices_and_the_weekly_report(
+    cast: Cast, harness: Harness, clock: FakeClock
+) -> None:
+    coordinator, head, deputy = cast.coordinator, cast.head, cast.supervisor
+    await coordinator.send("/absent")
+    await coordinator.send("Главная")
+    await coordinator.click("Главная")
+    await coordinator.send("02.03-06.03")
+    await coordinator.click("Кузнецов")
+    assert "и. о. — Кузнецов К. О." in coordinator.last().text
+    head_seen = len(head.inbox())
+    await seed_week(cast, clock)  # №3 (04.03) is of high importance: the Head's at once
+    told = deputy.find("Глава, для вашего сведения: инцидент №3")
+    assert told.text.startswith("↪️ Вам — как и. о. за Главную Г. А.\n❗")
+    clock.set_local("2026-03-06T12:00")
+    assert harness.app is not None
+    await harness.app.report_scheduler.tick()
+    await harness.settle()
+    assert any("Отчёт за неделю: 27.02.2026–05.03.2026" in m.text for m in deputy.inbox())
+    assert len(head.inbox()) == head_seen  # nothing reached her while away
 
 
 def test_days_names_and_rules_read_alone() -> None:

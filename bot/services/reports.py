@@ -219,7 +219,8 @@ class Reports:
                 rendered = await self._render(await self.build(item.period, None))
                 head = await self.recipients.heads()
                 recipients = [*coordinators, *head, *self.profile.reports.recipients]
-                chats = list(dict.fromkeys(recipients))
+                # A chat of the profile's list may be someone away, too.
+                chats = [chat for chat, _ in await self.recipients.readers(recipients)]
         async with self.db.transaction() as conn:
             # Marked in the same transaction as it is queued: never twice, never lost.
             if await runs_repo.sent(conn, item.kind.value, item.period.key):
