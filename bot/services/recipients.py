@@ -57,15 +57,17 @@ class Recipients:
         return [chat for chat, _ in await self.readers_of(targets) if chat != skip]
 
     async def readers_of(self, targets: Iterable[To]) -> list[Reader]:
-        raw: list[int] = []
+        found: dict[int, str | None] = {}
         for to in targets:
-            raw += await self._chats(to)
-        return await self.readers(raw)
+            if to.recipient is Recipient.CHAT:
+                assert to.id is not None
+                found.setdefault(to.id, None)  # whoever just acted: answered where they are
+            else:
+                for chat, stands_for in await self.readers(await self._chats(to)):
+                    found.setdefault(chat, stands_for)
+        return list(found.items())
 
     async def _chats(self, to: To) -> list[int]:
-        if to.recipient is Recipient.CHAT:
-            assert to.id is not None
-            return [to.id]
         if to.recipient is Recipient.COORDINATORS:
             return await self._coordinators()
         if to.recipient is Recipient.ORGANISATION:
