@@ -44,6 +44,7 @@ from bot.services.parts import Parts
 from bot.services.queries import Queries
 from bot.services.recipients import Recipients
 from bot.services.reports import Reports
+from bot.services.staff import Staff
 from bot.services.timekeeper import Timekeeper
 from bot.services.urgency import Urgency
 from bot.texts import Texts
@@ -245,6 +246,7 @@ async def create_app(
         urgency=urgency,
         reports=reports,
         directory=directory,
+        staff=Staff(db, clock),
         notifier=notifier,
         queue=queue,
     )

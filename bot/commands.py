@@ -18,7 +18,17 @@ log = logging.getLogger(__name__)
 ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", "help"),
     Role.EXECUTOR: ("my", "incident", "report", "register", "help", "cancel"),
-    Role.COORDINATOR: ("open", "incident", "report", "register", "status", "help", "cancel"),
+    Role.COORDINATOR: (
+        "open",
+        "incident",
+        "report",
+        "register",
+        "status",
+        "people",
+        "audit",
+        "help",
+        "cancel",
+    ),
     Role.SUPERVISOR: ("my", "incident", "report", "register", "help"),
     Role.HEAD: ("open", "incident", "report", "register", "help"),
 }

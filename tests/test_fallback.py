@@ -38,6 +38,8 @@ async def test_unknown_commands_list_the_commands_of_that_role(
         "/report — отчёт за неделю, месяц или год\n"
         "/register — реестр инцидентов (таблица)\n"
         "/status — очередь доставки сообщений\n"
+        "/people — справочник: сотрудники и организации\n"
+        "/audit — последние изменения справочника\n"
         "/help — что я умею\n"
         "/cancel — отменить ввод"
     )

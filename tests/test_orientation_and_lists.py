@@ -19,6 +19,8 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
         "report",
         "register",
         "status",
+        "people",
+        "audit",
         "help",
         "cancel",
     ]
@@ -49,6 +51,8 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
         "report",
         "register",
         "status",
+        "people",
+        "audit",
         "help",
         "cancel",
     ]

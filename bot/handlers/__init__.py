@@ -4,11 +4,13 @@ from aiogram import Router
 
 from bot.handlers import (
     approval,
+    directory,
     executor,
     fallback,
     groups,
     intake,
     lists,
+    organisations,
     picker,
     prompts,
     reports,
@@ -24,6 +26,8 @@ def get_routers() -> list[Router]:
         start.create_router(),  # /start, /help, /cancel work in every state
         lists.create_router(),
         reports.create_router(),
+        directory.create_router(),  # /people, /audit, and the names they wait for
+        organisations.create_router(),
         fallback.create_commands_router(),  # a command none of the above knows
         prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),

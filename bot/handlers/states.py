@@ -22,6 +22,15 @@ class Input(StatesGroup):
     interim_detail = State()  # data: draft, incident, detail (promise, responsible, actions)
 
 
+class DirInput(StatesGroup):
+    """The directory edited from the chat (bot/handlers/directory.py)."""
+
+    person_name = State()  # data: org (0: none), role
+    org_name = State()
+    org_rename = State()  # data: org
+    block_name = State()  # data: org, new
+
+
 TEXT_INPUT = (
     Input.decline_reason,
     Input.return_reason,
@@ -32,6 +41,10 @@ TEXT_INPUT = (
     Input.repeat_of,
     Input.citizen_reply,
     Input.interim_detail,
+    DirInput.person_name,
+    DirInput.org_name,
+    DirInput.org_rename,
+    DirInput.block_name,
 )
 
 
