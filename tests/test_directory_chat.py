@@ -239,3 +239,40 @@ async def _audit(harness: Harness) -> list[dict[str, object]]:
     async with harness.app.db.read() as conn:
         rows = await fetch_all(conn, "SELECT * FROM directory_audit ORDER BY id")
     return [dict(r) for r in rows]
+
+
+async def test_stale_buttons_and_bad_names_change_nothing(cast: Cast, harness: Harness) -> None:
+    coordinator = cast.coordinator
+    await open_org(coordinator, "ЖКХ", "УРЖКК")
+    screen = coordinator.last()
+    audited = len(await _audit(harness))
+    for forged in (
+        DirCb(act=DirAct.ORG, org=999),
+        DirCb(act=DirAct.RENAME, org=999),
+        DirCb(act=DirAct.MOVE_TO, person=await _id(harness, "Иванова%"), org=999),
+    ):
+        answer = await coordinator.press(screen, forged.pack())
+        assert answer["text"].startswith("Этой организации нет в справочнике"), forged
+    answer = await coordinator.press(screen, DirCb(act=DirAct.PERSON, person=999).pack())
+    assert answer["text"].startswith("Этого сотрудника нет в справочнике")
+    answer = await coordinator.press(screen, "y1:zz")  # not a DirCb at all
+    assert answer["text"].startswith("Кнопка устарела")
+
+    # An executor cannot go to an organisation without a thematic block.
+    await coordinator.send("/people")
+    await coordinator.click("Без блока")
+    await coordinator.click("Администрация")
+    await coordinator.click("➕ Сотрудник")
+    answer = await coordinator.click("исполнитель")
+    assert "нужна организация с тематическим блоком" in answer["text"]
+
+    # Names: a «;» in an organisation's name, then one that exists; /cancel leaves it all.
+    await coordinator.send("/people")
+    await coordinator.click("➕ Организация")
+    await coordinator.send("МКУ «А»; МКУ «Б»")
+    assert "не может быть «;»" in coordinator.last().text
+    await coordinator.send("Администрация")
+    assert "уже есть в справочнике" in coordinator.last().text
+    await coordinator.send("/cancel")
+    assert len(await _audit(harness)) == audited
+    assert await scalar(harness, "SELECT count(*) FROM organisations") == 4
