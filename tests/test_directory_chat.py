@@ -67,6 +67,10 @@ async def test_people_added_moved_and_switched_off_from_the_chat(
 
     # Added: the bot answers with the invite to pass on; the new person opens it.
     code = await add_person(coordinator, "ЖКХ", "УРЖКК", "исполнитель", "Смирнова Мария Ивановна")
+    await open_org(coordinator, "ЖКХ", "УРЖКК")
+    await coordinator.click("Смирнова М. И.")  # her card still shows the invite
+    assert "Исполнитель, МКУ «УРЖКК»\n✉️ ссылку ещё не открыли" in coordinator.last().text
+    assert code in coordinator.last().text
     newcomer = await bind(emu, 2010, "Мария", code)
     await route_new_incident(cast, text="Яма на ул. Мира")
     assert "Яма на ул. Мира" in newcomer.find("Инцидент №1").text
