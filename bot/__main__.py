@@ -34,6 +34,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     actions = directory.add_subparsers(dest="action", required=True)
     imp = actions.add_parser("import", help="загрузить справочник из CSV (всё или ничего)")
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--dry-run", action="store_true", help="только показать, что изменится; не записывать"
+    )
     exp = actions.add_parser("export", help="выгрузить справочник в CSV")
     exp.add_argument("file", type=Path, nargs="?", help="файл (по умолчанию — на экран)")
     copy = commands.add_parser("backup", help="копия базы на ходу (онлайн-копия SQLite)")
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             tools = load(DirectorySettings)
             token = tools.bot_token.get_secret_value() if tools.bot_token else ""
             setup_logging(tools.log_level, token)
-            return run_directory(tools, args.action, args.file)
+            dry_run = getattr(args, "dry_run", False)
+            return run_directory(tools, args.action, args.file, dry_run=dry_run)
         settings = settings_to_run()
     except SettingsError as exc:
         print(exc, file=sys.stderr)

@@ -45,6 +45,7 @@ from bot.services.parts import Parts
 from bot.services.queries import Queries
 from bot.services.recipients import Recipients
 from bot.services.reports import Reports
+from bot.services.staff import Staff
 from bot.services.timekeeper import Timekeeper
 from bot.services.urgency import Urgency
 from bot.texts import Texts
@@ -248,6 +249,7 @@ async def create_app(
         reports=reports,
         absences=absences,
         directory=directory,
+        staff=Staff(db, clock),
         notifier=notifier,
         queue=queue,
     )

@@ -26,6 +26,8 @@ ROLE_COMMANDS: dict[Role | None, tuple[str, ...]] = {
         "absent",
         "absences",
         "status",
+        "people",
+        "audit",
         "help",
         "cancel",
     ),

@@ -1,18 +1,22 @@
-"""`python -m bot directory import|export`: the administrator's directory commands."""
+"""`python -m bot directory import|export`: the administrator's directory commands;
+`import --dry-run` tells what an import would change and writes nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.deep_linking import create_deep_link, create_start_link
 
 from bot.app import create_bot, utc_now
 from bot.config import DirectorySettings
+from bot.domain.directory_changes import Changes
 from bot.domain.directory_file import DirectoryError
 from bot.domain.records import Person
 from bot.services.directory import Directory, ImportResult
+from bot.texts import Texts
 from storage.db import Database
 
 
@@ -73,7 +77,17 @@ async def _import(
     return result, links
 
 
-def run_directory(settings: DirectorySettings, action: str, file: Path | None) -> int:
+async def _plan(settings: DirectorySettings, text: str) -> Changes:
+    db = await Database.open(settings.database_path)
+    try:
+        return await Directory(db, utc_now).plan_csv(text)
+    finally:
+        await db.close()
+
+
+def run_directory(
+    settings: DirectorySettings, action: str, file: Path | None, *, dry_run: bool = False
+) -> int:
     if action == "export":
         text = asyncio.run(_export(settings))
         if file:
@@ -87,6 +101,14 @@ def run_directory(settings: DirectorySettings, action: str, file: Path | None) -
         print(f"Файл не найден: {file}", file=sys.stderr)
         return 1
     try:
+        if dry_run:
+            changes = asyncio.run(_plan(settings, read_csv(file)))
+            print(
+                Texts(ZoneInfo("UTC")).render(  # no times in it
+                    "cli_directory.txt.j2", changes=changes
+                )
+            )
+            return 0
         result, links = asyncio.run(_import(settings, read_csv(file)))
     except DirectoryError as exc:
         print("Справочник не загружен, в базе ничего не изменено. Ошибки:", file=sys.stderr)

@@ -118,6 +118,10 @@ class Texts:
         """A short HTML message, a macro of templates/messages.html.j2."""
         return str(getattr(self._messages, key)(**context)).strip()
 
+    def macros(self, template: str) -> Any:
+        """A template's macros and sets, e.g. templates/directory.html.j2 (compiled once)."""
+        return self.env.get_template(template).module
+
     def alert(self, key: str, **context: Any) -> str:
         """A plain-text line for callback answers, a macro of templates/alerts.txt.j2."""
         return str(getattr(self._alerts, key)(**context)).strip()

@@ -70,10 +70,13 @@ async def add(
 
 
 async def not_over(conn: aiosqlite.Connection, today: date) -> list[Absence]:
-    """The absences running today or still to come, not cancelled, by their start."""
+    """The absences running today or still to come, not cancelled, by their start; not
+    those whose substitute has since been switched off (the messages go back then)."""
     rows = await fetch_all(
         conn,
-        f"SELECT {_COLUMNS} FROM absences WHERE cancelled_at IS NULL AND ends_on >= ?"
+        f"SELECT {_COLUMNS} FROM absences a WHERE cancelled_at IS NULL AND ends_on >= ?"
+        " AND NOT EXISTS (SELECT 1 FROM people p"
+        " WHERE p.telegram_id = a.substitute_chat AND p.active = 0)"
         " ORDER BY starts_on, id",
         (today.isoformat(),),
     )
@@ -103,3 +106,12 @@ async def last_name_of(conn: aiosqlite.Connection, chat: int) -> str | None:
         (chat,),
     )
     return str(row[0]) if row else None
+
+
+async def cancel_involving(conn: aiosqlite.Connection, chat: int, at: datetime) -> None:
+    """Every absence someone is in, away or standing in: they changed organisation."""
+    await conn.execute(
+        "UPDATE absences SET cancelled_at = ?"
+        " WHERE cancelled_at IS NULL AND (absent_chat = ? OR substitute_chat = ?)",
+        (to_db_time(at), chat, chat),
+    )

@@ -41,6 +41,8 @@ async def test_unknown_commands_list_the_commands_of_that_role(
         "/absent — отпуск, больничный: кто вместо\n"
         "/absences — кто отсутствует и кто их замещает\n"
         "/status — очередь доставки сообщений\n"
+        "/people — справочник: сотрудники и организации\n"
+        "/audit — последние изменения справочника\n"
         "/help — что я умею\n"
         "/cancel — отменить ввод"
     )

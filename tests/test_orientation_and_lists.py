@@ -21,6 +21,8 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
         "absent",
         "absences",
         "status",
+        "people",
+        "audit",
         "help",
         "cancel",
     ]
@@ -76,6 +78,8 @@ async def test_help_and_menu_fit_the_role(cast: Cast, harness: Harness, emu: Emu
         "absent",
         "absences",
         "status",
+        "people",
+        "audit",
         "help",
         "cancel",
     ]

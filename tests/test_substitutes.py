@@ -20,6 +20,7 @@ from bot.domain.model import Role
 from tests.conftest import DIRECTORY_CSV, Cast, FakeClock, Harness
 from tests.emulator import Emulator, User
 from tests.test_decline_and_rework import write_and_submit
+from tests.test_directory_chat import open_org
 from tests.test_happy_path import route_new_incident
 from tests.test_reminders import tick_at
 from tests.test_reports import seed_week
@@ -222,6 +223,31 @@ async def test_the_head_away_a_deputy_gets_her_notices_and_the_weekly_report(
     await harness.settle()
     assert any("Отчёт за неделю: 27.02.2026–05.03.2026" in m.text for m in deputy.inbox())
     assert len(head.inbox()) == head_seen  # nothing reached her while away
+
+
+async def mark_absent(coordinator: User, who: str, days: str, substitute: str) -> None:
+    await coordinator.send("/absent")
+    await coordinator.send(who)
+    await coordinator.click(who)
+    await coordinator.send(days)
+    await coordinator.click(substitute)
+    assert coordinator.last().text.startswith("✅ Записано")
+
+
+async def test_a_substitute_switched_off_the_messages_go_back(
+    cast: Cast, harness: Harness, clock: FakeClock
+) -> None:
+    coordinator, away, acting = cast.coordinator, cast.supervisor, cast.education_supervisor
+    await mark_absent(coordinator, "Кузнецов", "02.03", "Орлова")
+    await open_org(coordinator, "Без блока", "Администрация")
+    await coordinator.click("Орлова О. В.")
+    await coordinator.click("⛔ Отключить")
+    await coordinator.click("Да, отключить")
+    await route_new_incident(cast)
+    acting_seen = len(acting.inbox())
+    assert await tick_at(harness, clock, "2026-03-02T16:01") == ["answer:due"]
+    assert away.last().text.startswith("🚨 Просрочка по инциденту №1")
+    assert len(acting.inbox()) == acting_seen
 
 
 def test_days_names_and_rules_read_alone() -> None:

@@ -151,6 +151,19 @@ class Denial(StrEnum):
     PARTS_CHANGED = "parts_changed"  # a part it was composed from was since returned or withdrawn
     FIRST_REPLY_FIRST = "first_reply_first"  # an answer sent while the first reply is owed
     RATING_CLOSED = "rating_closed"  # a citizen's comment after the window closed
+    # The directory edited from the chat (bot/domain/staff.py).
+    EMPTY_NAME = "empty_name"
+    NAME_TOO_LONG = "name_too_long"
+    NAME_SEMICOLON = "name_semicolon"
+    DUPLICATE_PERSON = "duplicate_person"
+    DUPLICATE_ORGANISATION = "duplicate_organisation"
+    PERSON_GONE = "person_gone"  # not in the directory, or switched off already
+    ORGANISATION_GONE = "organisation_gone"
+    BLOCK_GONE = "block_gone"
+    NEEDS_BLOCK = "needs_block"  # an executor in an organisation without a thematic block
+    SAME_ORGANISATION = "same_organisation"
+    NOT_A_SUPERVISOR = "not_a_supervisor"
+    SELF_OFF = "self_off"
 
 
 class Refused(Exception):

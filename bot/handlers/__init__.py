@@ -5,11 +5,13 @@ from aiogram import Router
 from bot.handlers import (
     absences,
     approval,
+    directory,
     executor,
     fallback,
     groups,
     intake,
     lists,
+    organisations,
     picker,
     prompts,
     reports,
@@ -26,6 +28,8 @@ def get_routers() -> list[Router]:
         lists.create_router(),
         reports.create_router(),
         absences.create_router(),
+        directory.create_router(),  # /people, /audit, and the names they wait for
+        organisations.create_router(),
         fallback.create_commands_router(),  # a command none of the above knows
         prompts.create_router(),  # buttons that ask for typed input
         routing.create_router(),

@@ -24,6 +24,15 @@ class Input(StatesGroup):
     absent_days = State()  # data: absent (chat); then starts_on, ends_on
 
 
+class DirInput(StatesGroup):
+    """The directory edited from the chat (bot/handlers/directory.py)."""
+
+    person_name = State()  # data: org (0: none), role
+    org_name = State()
+    org_rename = State()  # data: org
+    block_name = State()  # data: org, new
+
+
 TEXT_INPUT = (
     Input.decline_reason,
     Input.return_reason,
@@ -36,6 +45,10 @@ TEXT_INPUT = (
     Input.interim_detail,
     Input.absent_who,
     Input.absent_days,
+    DirInput.person_name,
+    DirInput.org_name,
+    DirInput.org_rename,
+    DirInput.block_name,
 )
 
 

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.absences import acting_name
 from bot.domain.actions import Actor
+from bot.domain.directory_changes import Changes, plan_import
 from bot.domain.directory_file import directory_warnings, parse_directory, write_directory
 from bot.domain.model import Role
 from bot.domain.records import Organisation, Person
+from bot.domain.staff import AuditAction, AuditEntry
 from storage import absences as absence_repo
 from storage import directory as repo
+from storage import staff as staff_repo
 from storage.db import Database
 
 
@@ -77,8 +80,24 @@ class Directory:
         async with self.db.transaction() as conn:
             added, deactivated = await repo.sync_directory(conn, rows, self.clock())
             people = await repo.active_people(conn)
+            # The server's CSV: no Telegram account behind it (the audit log shows «сервер»).
+            entry = AuditEntry(
+                self.clock(),
+                "CSV",
+                AuditAction.CSV_IMPORT,
+                {"rows": len(rows), "added": added, "deactivated": deactivated},
+            )
+            await staff_repo.record(conn, entry)
         pending = [p for p in people if p.telegram_id is None and p.invite_code]
         return ImportResult(len(rows), added, deactivated, pending, directory_warnings(rows))
+
+    async def plan_csv(self, text: str) -> Changes:
+        """What import_csv would change, with nothing written; DirectoryError as it."""
+        rows = parse_directory(text)
+        async with self.db.read() as conn:
+            current = await repo.export_rows(conn)
+            orgs = await staff_repo.organisations(conn, None, any_block=True)
+        return plan_import(current, {o.name: o.block for o in orgs}, rows)
 
     async def export_csv(self) -> str:
         async with self.db.read() as conn:

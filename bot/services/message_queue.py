@@ -137,10 +137,16 @@ class MessageQueue:
             incident_id=card.incident_id,
         )
 
-    async def edit_message(self, chat_id: int, message_id: int, text: str) -> None:
-        """Replace the text (and drop the buttons) of a message that is no card: a question
-        once it is answered."""
-        payload = {"text": text, "markup": None, "message_id": message_id}
+    async def edit_message(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Replace the text (and the buttons: none unless given) of a message that is no
+        card: a question once it is answered, a screen of the directory."""
+        payload = {"text": text, "markup": _dump(markup), "message_id": message_id}
         await self._put(chat_id, "edit", payload)
 
     async def send_media(
