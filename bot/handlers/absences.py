@@ -118,7 +118,8 @@ async def days_typed(
         await state.clear()
         await queue.send(chat, texts.message("absent_nobody", name=person.name))
         return
-    coordinator = person.role is Role.COORDINATOR
+    # «Без замены» only where the rules allow it: a coordinator, others present.
+    coordinator = person.role is Role.COORDINATOR and alone is None
     await queue.send(
         chat,
         texts.message(
