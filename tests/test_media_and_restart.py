@@ -197,7 +197,8 @@ async def test_a_new_card_is_what_the_database_shows(
     async with app.db.transaction():
         view = await app.queries.view(1)
         assert view is not None
-        await app.notifier.refresh(view, await app.notifier.routing(view))
+        leaders = await app.notifier.recipients.leaders(view.incident.owner_id)
+        await app.notifier.refresh(view, await app.notifier.routing(view), leaders)
     await harness.settle()
     assert [r for r in emu.requests if r.method.startswith("editMessage")] == []
     assert coordinator.inbox()[-1].text == card.text

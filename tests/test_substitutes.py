@@ -76,7 +76,9 @@ async def test_a_deputy_head_away_the_substitute_gets_the_escalations_until_the_
     assert coordinator.last().text.startswith(
         "✅ Записано: Кузнецов К. О. отсутствует с 02.03.2026 по 02.03.2026; и. о. — Орлова О. В."
     )
-    assert acting.last().text.startswith("↪️ Сейчас и по 02.03.2026 вы — и. о. за Кузнецова К. О.:")
+    assert acting.last().text.startswith(
+        "↪️ До 02.03.2026 включительно вы — и. о. за Кузнецова К. О.:"
+    )
     assert away.last().text.startswith("🏖 В боте записано ваше отсутствие с 02.03.2026")
     again = await coordinator.press(choice, f"ab1:sub:{acting.id}")
     assert "Начните заново: /absent" in again["text"]  # the dialog is over: nothing twice
@@ -122,7 +124,7 @@ async def test_a_coordinator_away_the_substitute_leads_and_the_history_names_bot
     assert "можно и без замены" in choice.text
     assert choice.buttons == ["Смирнова С. Ю.", "Без замены (другие координаторы на месте)"]
     await coordinator.click("Смирнова", choice)
-    assert substitute.last().text.startswith("↪️ Сейчас и по 06.03.2026 вы — и. о. за Ольга")
+    assert substitute.last().text.startswith("↪️ До 06.03.2026 включительно вы — и. о. за Ольга")
 
     # The draft reaches the substitute with the lead's buttons; the one away hears nothing.
     coordinator_seen = len(coordinator.inbox())

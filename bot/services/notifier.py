@@ -54,7 +54,8 @@ class Notifier:
         if view is None:
             return
         routing = await self.routing(view)
-        await self.refresh(view, routing)
+        leaders = await self.recipients.leaders(view.incident.owner_id)
+        await self.refresh(view, routing, leaders)
         chats: dict[To, list[Reader]] = {}  # who is who, looked up once for all the notices
         silent = arrives_silently(
             outcome,
@@ -70,7 +71,6 @@ class Notifier:
         if draft_id is not None and (draft is None or draft.id != draft_id):
             async with self.db.read() as conn:
                 draft = await draft_repo.get(conn, draft_id)
-        leaders = await self.recipients.leaders(view.incident.owner_id)
         for notice in notices(outcome):
             await self._deliver(notice, view, draft, routing, chats, silent, leaders)
 
@@ -117,8 +117,11 @@ class Notifier:
 
     # --- keeping cards current -----------------------------------------------------------
 
-    async def refresh(self, view: IncidentView, routing: RoutingChoices | None) -> None:
-        """Edit every message that shows this incident or its drafts to match the database."""
+    async def refresh(
+        self, view: IncidentView, routing: RoutingChoices | None, leaders: frozenset[int]
+    ) -> None:
+        """Edit every message that shows this incident or its drafts to match the database;
+        `leaders` get the lead coordinator's buttons."""
         incident_id = view.incident.id
         async with self.db.read() as conn:
             cards = await card_repo.of_incident(conn, incident_id)
@@ -127,7 +130,6 @@ class Notifier:
                 if any(c.audience in DRAFT_AUDIENCES for c in cards)
                 else {}
             )
-        leaders = await self.recipients.leaders(view.incident.owner_id)
         # Copies for the same audience (two coordinators' approval cards) look the same.
         looks: dict[tuple[CardAudience, int | None, bool], Look | None] = {}
         for card in cards:

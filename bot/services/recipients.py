@@ -40,30 +40,21 @@ class Recipients:
         return {a.absent.chat: a for a in absences if a.covers(today)}
 
     async def readers(self, chats: Iterable[int]) -> list[Reader]:
-        """`chats` with each absent person replaced by their substitute (or left out when a
-        coordinator is away with nobody instead), each chat once."""
-        away = await self.away()
-        found: dict[int, str | None] = {}
-        for chat in chats:
-            absence = away.get(chat)
-            if absence is None:
-                found.setdefault(chat, None)
-            elif absence.substitute is not None:
-                found.setdefault(absence.substitute.chat, absence.absent.name)
-        return list(found.items())
+        return _replaced(chats, await self.away())
 
     async def chats(self, targets: Iterable[To], skip: int | None = None) -> list[int]:
         """The chats to write to, each once, in the order of `targets`."""
         return [chat for chat, _ in await self.readers_of(targets) if chat != skip]
 
     async def readers_of(self, targets: Iterable[To]) -> list[Reader]:
+        away = await self.away()
         found: dict[int, str | None] = {}
         for to in targets:
             if to.recipient is Recipient.CHAT:
                 assert to.id is not None
                 found.setdefault(to.id, None)  # whoever just acted: answered where they are
             else:
-                for chat, stands_for in await self.readers(await self._chats(to)):
+                for chat, stands_for in _replaced(await self._chats(to), away):
                     found.setdefault(chat, stands_for)
         return list(found.items())
 
@@ -116,12 +107,10 @@ class Recipients:
         """The coordinator who leads an incident, or whoever stands in for them; all the
         coordinators if that one is no longer a coordinator (left, switched off) or is away
         with nobody instead, so that nothing goes to nobody."""
-        coordinators = await self._coordinators()
-        if owner_id in coordinators:
-            readers = await self.readers([owner_id])
-            if readers:
-                return readers
-        return await self.readers(coordinators)
+        coordinators, away = await self._coordinators(), await self.away()
+        if owner_id in coordinators and (readers := _replaced([owner_id], away)):
+            return readers
+        return _replaced(coordinators, away)
 
     async def leaders(self, owner_id: int | None) -> frozenset[int]:
         """Who gets the lead coordinator's buttons on a card: the owner, and whoever stands
@@ -129,3 +118,16 @@ class Recipients:
         if owner_id is None:
             return frozenset()
         return frozenset({owner_id, *(chat for chat, _ in await self.readers([owner_id]))})
+
+
+def _replaced(chats: Iterable[int], away: dict[int, Absence]) -> list[Reader]:
+    """`chats` with each absent person replaced by their substitute (or left out when a
+    coordinator is away with nobody instead), each chat once."""
+    found: dict[int, str | None] = {}
+    for chat in chats:
+        absence = away.get(chat)
+        if absence is None:
+            found.setdefault(chat, None)
+        elif absence.substitute is not None:
+            found.setdefault(absence.substitute.chat, absence.absent.name)
+    return list(found.items())
