@@ -69,9 +69,11 @@ class Incidents(UseCases):
             incident = await checks.incident(conn, actor, Action.SET_DETECTED, incident_id)
             fields: dict[str, object] = {"detected_at": detected_at}
             if incident.category and incident.answer_due_at:
-                fields["answer_due_at"] = self._answer_due(detected_at, incident)
+                fields["answer_due_at"] = self.timekeeper.due(incident, Stage.ANSWER, detected_at)
             if incident.first_reply_due_at:
-                fields["first_reply_due_at"] = self._first_reply_due(detected_at, incident)
+                fields["first_reply_due_at"] = self.timekeeper.due(
+                    incident, Stage.FIRST_REPLY, detected_at
+                )
             await repo.update_incident(conn, incident_id, **fields)
             await self._event(
                 conn, incident_id, actor, "detected", incident.state, restart=FROM_DETECTION
@@ -170,11 +172,13 @@ class Incidents(UseCases):
         adding = incident.state not in ALLOWED_FROM[Action.ROUTE]
         fields: dict[str, object] = {
             "answer_due_at": incident.answer_due_at
-            or self._answer_due(incident.detected_at, incident)
+            or self.timekeeper.due(incident, Stage.ANSWER, incident.detected_at)
         }
         first_reply = self.timekeeper.profile.term(Stage.FIRST_REPLY)
         if first_reply and incident.first_reply_due_at is None:  # seed 000, 3.7
-            fields["first_reply_due_at"] = self._first_reply_due(incident.detected_at, incident)
+            fields["first_reply_due_at"] = self.timekeeper.due(
+                incident, Stage.FIRST_REPLY, incident.detected_at
+            )
         if adding:  # (again for each of several added at once: it changes nothing twice)
             for assignment in await assignment_repo.assignments(conn, incident.id):
                 await draft_repo.make_parts(conn, assignment.id)
@@ -349,14 +353,6 @@ class Incidents(UseCases):
         expected = [p for p in view.parts if p.status is not PartStatus.DECLINED]
         received = parts_in(view.parts)
         return len(received) if some or (expected and len(received) == len(expected)) else 0
-
-    def _answer_due(self, detected_at: datetime, incident: Incident) -> datetime:
-        profile, urgent = self.timekeeper.profile, incident.urgent
-        return profile.due(Stage.ANSWER, detected_at, incident.category, urgent=urgent)
-
-    def _first_reply_due(self, detected_at: datetime, incident: Incident) -> datetime:
-        profile = self.timekeeper.profile
-        return profile.due(Stage.FIRST_REPLY, detected_at, urgent=incident.urgent)
 
     # --- executor ------------------------------------------------------------------------
 

@@ -126,9 +126,7 @@ class Timekeeper:
         starting = []
         for clock in wanted - kept.keys():
             started = incident.detected_at if clock.stage in FROM_DETECTION else now
-            due = self.profile.due(clock.stage, started, incident.category, urgent=incident.urgent)
-            if clock.stage is Stage.FINAL and incident.final_due_at:
-                due = min(due, incident.final_due_at)  # promised sooner in the interim answer
+            due = self.due(incident, clock.stage, started)
             steps = plan(
                 self.profile.calendar_for(incident.urgent),
                 self.profile.reminders,
@@ -148,6 +146,14 @@ class Timekeeper:
         timers = [*kept.values(), *await repo.start(conn, incident.id, starting)]
         return sorted(timers, key=lambda t: (t.due_at, t.id))
 
+    def due(self, incident: Incident, stage: Stage, started: datetime) -> datetime:
+        """The incident's term of `stage` from `started`: in calendar time when urgent, and
+        no later than the final answer promised in the interim one."""
+        due = self.profile.due(stage, started, incident.category, urgent=incident.urgent)
+        if stage is Stage.FINAL and incident.final_due_at:
+            due = min(due, incident.final_due_at)  # promised sooner in the interim answer
+        return due
+
     async def replan(self, conn: aiosqlite.Connection, incident: Incident, now: datetime) -> None:
         """The running clocks of an incident just marked urgent, counted anew in calendar
         time from their start. Reminders whose moment has passed are not given late; a term
@@ -155,9 +161,7 @@ class Timekeeper:
         calendar = self.profile.calendar_for(incident.urgent)
         moments: list[datetime] = []
         for timer in await repo.running(conn, incident.id):
-            due = self.profile.due(timer.stage, timer.started_at, incident.category, urgent=True)
-            if timer.stage is Stage.FINAL and incident.final_due_at:
-                due = min(due, incident.final_due_at)
+            due = self.due(incident, timer.stage, timer.started_at)
             steps = plan(
                 calendar,
                 self.profile.reminders,

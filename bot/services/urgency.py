@@ -18,19 +18,18 @@ class Urgency(UseCases):
             incident = await checks.incident(conn, actor, Action.MARK_URGENT, incident_id)
             if incident.urgent:
                 raise Refused(Denial.ALREADY_URGENT, incident.state)
-            profile, detected = self.timekeeper.profile, incident.detected_at
-            fields: dict[str, object] = {"urgent": 1}
-            if incident.answer_due_at:
-                fields["answer_due_at"] = profile.due(
-                    Stage.ANSWER, detected, incident.category, urgent=True
-                )
-            if incident.first_reply_due_at:
-                fields["first_reply_due_at"] = profile.due(
-                    Stage.FIRST_REPLY, detected, urgent=True
-                )
-            await repo.update_incident(conn, incident_id, **fields)
+            await repo.update_incident(conn, incident_id, urgent=1)
             marked = await repo.get_incident(conn, incident_id)
             assert marked is not None
+            detected, fields = marked.detected_at, {}
+            if marked.answer_due_at:
+                fields["answer_due_at"] = self.timekeeper.due(marked, Stage.ANSWER, detected)
+            if marked.first_reply_due_at:
+                fields["first_reply_due_at"] = self.timekeeper.due(
+                    marked, Stage.FIRST_REPLY, detected
+                )
+            if fields:
+                await repo.update_incident(conn, incident_id, **fields)
             await self.timekeeper.replan(conn, marked, self.clock())
             await self._event(conn, incident_id, actor, "urgent", incident.state)
             orgs = tuple(await checks.organisations(conn, incident_id))
